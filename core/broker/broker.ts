@@ -1,0 +1,666 @@
+/**
+ * One broker (Kafka's KafkaServer with its ReplicaManager, condensed): it owns a data dir of
+ * partition logs, replays the controller's metadata to learn which replicas it hosts and
+ * which it leads, serves Produce, Fetch, ListOffsets and OffsetsForLeaderEpoch, replicates
+ * from leaders through one fetcher per leader, keeps ISRs as leader, heartbeats to the
+ * controller, and runs retention and checkpoints on their intervals.
+ *
+ * A stop is a crash: every in-memory structure is dropped, files stay, and the next start
+ * recovers from the files (LogManager) and from the metadata log.
+ */
+import type { ClusterSettings } from '../config/cluster-config';
+import { resolveTopicConfig, type TopicConfig } from '../config/topic-config';
+import type { AlterPartitionResponse, BrokerHeartbeatResponse, Controller } from '../controller/controller';
+import type { EventBus } from '../events';
+import { LogAppendError, OffsetOutOfRangeError } from '../log/log';
+import { LogManager } from '../log/log-manager';
+import type { Storage } from '../log/storage';
+import { applyRecord, cloneImage, emptyImage, type MetadataImage, type PartitionRegistration } from '../metadata/image';
+import type { MetadataStore } from '../metadata/store';
+import type { Network } from '../net/network';
+import type { KafkaErrorName } from '../protocol/errors';
+import type { Scheduler, Timer } from '../time/scheduler';
+import { FetchSession } from './fetch-session';
+import {
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  type EpochEndOffsetRequest,
+  type EpochEndOffsetResponse,
+  type FetchRequest,
+  type FetchPartitionResponse,
+  type FetchResponse,
+  type ListOffsetsPartitionRequest,
+  type ListOffsetsPartitionResponse,
+  type ProducePartitionResponse,
+  type ProduceRequest,
+} from './messages';
+import { Partition } from './partition';
+import { ReplicaFetcher, type FetcherHost } from './replica-fetcher';
+import type { StatsCollector } from './stats';
+
+/** What a broker needs from the cluster around it. */
+export interface BrokerEnvironment {
+  scheduler: Scheduler;
+  settings: ClusterSettings;
+  network: Network;
+  events: EventBus;
+  storage: Storage;
+  store: MetadataStore;
+  stats: StatsCollector;
+  clusterId: string;
+  /** The broker hosting the active controller, or -1. */
+  controllerId(): number;
+  /** The active controller object (reached only through a network hop). */
+  controller(): Controller | null;
+  /** Another broker, to deliver a request to. */
+  broker(id: number): Broker | undefined;
+}
+
+/** Lifecycle of a broker as the app shows it. */
+export type BrokerState = 'stopped' | 'starting' | 'fenced' | 'running';
+
+export class Broker implements FetcherHost {
+  running = false;
+  state: BrokerState = 'stopped';
+  brokerEpoch = -1;
+  /** This broker's copy of the cluster metadata (what it has replayed). */
+  image: MetadataImage = emptyImage();
+  readonly partitions = new Map<string, Partition>();
+  logManager: LogManager | null = null;
+  /** Last known log end offset of each local replica, kept across a stop for the app's view. */
+  readonly lastKnownLogEndOffsets = new Map<string, number>();
+  private readonly fetchers = new Map<number, ReplicaFetcher>();
+  private readonly fetchSession: FetchSession;
+  private timers: Timer[] = [];
+  private incarnation = 0;
+  lastRecovery = { partitions: 0, truncatedBytes: 0, cleanShutdown: true };
+
+  constructor(
+    readonly id: number,
+    private readonly env: BrokerEnvironment,
+  ) {
+    this.fetchSession = new FetchSession(this);
+  }
+
+  get settings(): ClusterSettings {
+    return this.env.settings;
+  }
+
+  now(): number {
+    return this.env.scheduler.now();
+  }
+
+  schedule(delayMs: number, task: () => void): void {
+    const incarnation = this.incarnation;
+    this.env.scheduler.schedule(delayMs, () => {
+      if (this.running && this.incarnation === incarnation) task();
+    });
+  }
+
+  private every(intervalMs: number, task: () => void): void {
+    const incarnation = this.incarnation;
+    const run = (): void => {
+      if (!this.running || this.incarnation !== incarnation) return;
+      task();
+      this.timers.push(this.env.scheduler.schedule(intervalMs, run));
+    };
+    this.timers.push(this.env.scheduler.schedule(intervalMs, run));
+  }
+
+  // ---- Lifecycle -----------------------------------------------------------------------
+
+  /** Starts: recovers the logs, then registers with the controller and replays metadata. */
+  start(): void {
+    if (this.running) return;
+    this.incarnation++;
+    this.running = true;
+    this.state = 'starting';
+    this.image = emptyImage();
+    this.logManager = LogManager.open(this.env.storage, `broker-${this.id}`, {
+      nodeId: this.id,
+      clusterId: this.env.clusterId,
+      now: this.now(),
+      configFor: (topic) => this.topicConfig(topic),
+    });
+    let truncatedBytes = 0;
+    let partitions = 0;
+    for (const [, log] of this.logManager.allLogs()) {
+      partitions++;
+      truncatedBytes += log.recoveryReport.truncatedBytes;
+    }
+    this.lastRecovery = { partitions, truncatedBytes, cleanShutdown: this.logManager.cleanShutdown };
+    this.env.network.attach(this.id, this);
+    this.env.events.emit({ type: 'broker.started', time: this.now(), brokerId: this.id, recovery: this.lastRecovery });
+    this.register();
+    this.every(this.settings.replicaLagTimeMaxMs / 2, () => this.shrinkIsrs());
+    this.every(this.settings.logRetentionCheckIntervalMs, () => this.enforceRetention());
+    this.every(this.settings.logFlushOffsetCheckpointIntervalMs, () => this.checkpoint());
+  }
+
+  /** Stops like a crash (default) or a clean shutdown; files stay either way. */
+  stop(options: { graceful?: boolean } = {}): void {
+    if (!this.running) return;
+    if (options.graceful) this.logManager?.shutdown(this.highWatermarks());
+    else this.logManager?.crash();
+    for (const [key, partition] of this.partitions) this.lastKnownLogEndOffsets.set(key, partition.logEndOffset);
+    this.running = false;
+    this.state = 'stopped';
+    this.incarnation++;
+    for (const timer of this.timers) timer.cancel();
+    this.timers = [];
+    for (const fetcher of this.fetchers.values()) fetcher.stop();
+    this.fetchers.clear();
+    this.fetchSession.clear();
+    for (const partition of this.partitions.values()) partition.failWaiting();
+    this.partitions.clear();
+    this.logManager = null;
+    this.env.network.disconnect(this.id);
+    this.env.events.emit({ type: 'broker.stopped', time: this.now(), brokerId: this.id, graceful: options.graceful === true });
+  }
+
+  private register(): void {
+    this.env.network.request<number | null>(
+      this.id,
+      this.env.controllerId(),
+      (respond) => {
+        const controller = this.env.controller();
+        respond(controller ? controller.registerBroker(this.id) : null);
+      },
+      (reply) => {
+        if (!this.running) return;
+        if (!reply.ok || reply.value === null) {
+          this.schedule(this.settings.brokerHeartbeatIntervalMs, () => this.register());
+          return;
+        }
+        this.brokerEpoch = reply.value;
+        this.state = 'fenced';
+        this.env.events.emit({ type: 'broker.registered', time: this.now(), brokerId: this.id, brokerEpoch: this.brokerEpoch });
+        this.catchUpMetadata();
+        this.heartbeat();
+      },
+      this.settings.requestTimeoutMs,
+    );
+  }
+
+  private heartbeat(): void {
+    const request = { brokerId: this.id, brokerEpoch: this.brokerEpoch, metadataOffset: this.image.offset };
+    this.env.network.request<BrokerHeartbeatResponse>(
+      this.id,
+      this.env.controllerId(),
+      (respond) => {
+        const controller = this.env.controller();
+        respond(controller ? controller.heartbeat(request) : { error: 'NOT_CONTROLLER', fenced: true });
+      },
+      (reply) => {
+        if (!this.running) return;
+        if (reply.ok) {
+          if (reply.value.error === 'STALE_BROKER_EPOCH') {
+            this.register();
+            return;
+          }
+          if (reply.value.error === null) this.state = reply.value.fenced ? 'fenced' : 'running';
+          this.catchUpMetadata();
+        }
+        this.schedule(this.settings.brokerHeartbeatIntervalMs, () => this.heartbeat());
+      },
+      Math.min(this.settings.requestTimeoutMs, this.settings.brokerSessionTimeoutMs),
+    );
+  }
+
+  // ---- Metadata ------------------------------------------------------------------------
+
+  /** Replays the metadata records this broker has not seen yet and adjusts its replicas. */
+  catchUpMetadata(): void {
+    if (!this.running) return;
+    const news = this.env.store.since(this.image.offset);
+    if ('image' in news) {
+      this.image = cloneImage(news.image);
+      this.reconcileAll();
+      return;
+    }
+    if (news.records.length === 0) return;
+    const changed = new Set<string>();
+    let all = this.image.offset < 0;
+    for (const { offset, record } of news.records) {
+      applyRecord(this.image, record);
+      this.image.offset = offset;
+      if (record.type === 'Partition' || record.type === 'PartitionChange') changed.add(`${record.topic}\u0000${record.partition}`);
+      else if (record.type === 'RemoveTopic' || record.type === 'Config' || record.type === 'Topic') all = true;
+    }
+    if (all) this.reconcileAll();
+    else for (const key of changed) this.reconcile(...splitKey(key));
+  }
+
+  private reconcileAll(): void {
+    for (const topic of this.image.topics.values()) topic.partitions.forEach((_, i) => this.reconcile(topic.name, i));
+    // Replicas whose topic is gone, or that moved off this broker while it was away.
+    for (const partition of [...this.partitions.values()]) {
+      const registration = this.image.topics.get(partition.topic)?.partitions[partition.partition];
+      if (!registration || !registration.replicas.includes(this.id)) this.removeReplica(partition.topic, partition.partition);
+    }
+    if (this.logManager) {
+      for (const [{ topic, partition }] of [...this.logManager.allLogs()]) {
+        const registration = this.image.topics.get(topic)?.partitions[partition];
+        if (!registration || !registration.replicas.includes(this.id)) this.removeReplica(topic, partition);
+      }
+    }
+  }
+
+  /** Makes the local replica of one partition match the metadata. */
+  private reconcile(topic: string, partitionIndex: number): void {
+    const topicImage = this.image.topics.get(topic);
+    const registration = topicImage?.partitions[partitionIndex];
+    const key = `${topic}-${partitionIndex}`;
+    if (!registration || !registration.replicas.includes(this.id)) {
+      if (this.partitions.has(key) || this.logManager?.getLog(topic, partitionIndex)) this.removeReplica(topic, partitionIndex);
+      return;
+    }
+    const config = this.topicConfig(topic);
+    let partition = this.partitions.get(key);
+    if (!partition) {
+      const log = this.logManager!.getOrCreateLog(topic, partitionIndex, config);
+      partition = new Partition(topic, partitionIndex, this.id, log, config, registration, this.logManager!.highWatermarks.get(key) ?? 0);
+      partition.replicaLagTimeMaxMs = this.settings.replicaLagTimeMaxMs;
+      partition.registration = { ...registration, leader: -2 };
+      this.partitions.set(key, partition);
+    } else {
+      partition.config = config;
+      partition.log.updateConfig(config);
+    }
+    this.applyRegistration(partition, registration);
+  }
+
+  private applyRegistration(partition: Partition, registration: PartitionRegistration): void {
+    const previous = partition.registration;
+    const now = this.now();
+    if (registration.leader === this.id) {
+      const newTerm = partition.role !== 'leader' || previous.leaderEpoch !== registration.leaderEpoch;
+      if (newTerm) this.stopFetching(partition);
+      if (newTerm) partition.makeLeader(registration, now);
+      else partition.updateRegistration(registration, now);
+      this.afterLeaderChange(partition);
+      return;
+    }
+    const sameTerm = partition.role !== 'leader' && previous.leader === registration.leader && previous.leaderEpoch === registration.leaderEpoch;
+    if (sameTerm) {
+      partition.registration = registration;
+      return;
+    }
+    partition.makeFollower(registration);
+    this.stopFetching(partition);
+    this.fetchSession.wakePartition(partition.key);
+    if (registration.leader >= 0) this.fetcherFor(registration.leader).add(partition);
+  }
+
+  private afterLeaderChange(partition: Partition): void {
+    if (partition.maybeIncrementHighWatermark(this.now(), (id) => this.isBrokerAlive(id))) this.onHighWatermark(partition);
+    this.fetchSession.wakePartition(partition.key);
+  }
+
+  private removeReplica(topic: string, partitionIndex: number): void {
+    const key = `${topic}-${partitionIndex}`;
+    const partition = this.partitions.get(key);
+    if (partition) {
+      partition.failWaiting();
+      this.stopFetching(partition);
+      this.partitions.delete(key);
+    }
+    this.lastKnownLogEndOffsets.delete(key);
+    this.logManager?.deleteLog(topic, partitionIndex);
+  }
+
+  private fetcherFor(leaderId: number): ReplicaFetcher {
+    let fetcher = this.fetchers.get(leaderId);
+    if (!fetcher) {
+      fetcher = new ReplicaFetcher(this, leaderId);
+      this.fetchers.set(leaderId, fetcher);
+    }
+    return fetcher;
+  }
+
+  private stopFetching(partition: Partition): void {
+    for (const [leaderId, fetcher] of this.fetchers) {
+      fetcher.remove(partition.key);
+      if (fetcher.size === 0) {
+        fetcher.stop();
+        this.fetchers.delete(leaderId);
+      }
+    }
+  }
+
+  /** The typed config of a topic from this broker's metadata. */
+  topicConfig(topic: string): TopicConfig {
+    return resolveTopicConfig(this.image.topics.get(topic)?.configs ?? {}, this.settings.topicConfigDefaults);
+  }
+
+  private isBrokerAlive(id: number): boolean {
+    const broker = this.image.brokers.get(id);
+    return broker !== undefined && !broker.fenced;
+  }
+
+  // ---- Leader duties -------------------------------------------------------------------
+
+  private shrinkIsrs(): void {
+    const now = this.now();
+    for (const partition of this.partitions.values()) {
+      const candidate = partition.shrinkCandidate(now);
+      if (candidate) this.alterIsr(partition, candidate.isr, 'shrink');
+    }
+  }
+
+  private maybeExpandIsr(partition: Partition, followerId: number): void {
+    const isr = partition.expandCandidate(followerId);
+    if (isr && this.isBrokerAlive(followerId)) this.alterIsr(partition, isr, 'expand');
+  }
+
+  /** Asks the controller to commit a new ISR (AlterPartition). */
+  private alterIsr(partition: Partition, isr: number[], kind: 'expand' | 'shrink'): void {
+    partition.pendingIsr = { isr, kind };
+    const request = {
+      brokerId: this.id,
+      brokerEpoch: this.brokerEpoch,
+      topic: partition.topic,
+      partition: partition.partition,
+      leaderEpoch: partition.leaderEpoch,
+      partitionEpoch: partition.registration.partitionEpoch,
+      newIsr: isr,
+    };
+    this.env.network.request<AlterPartitionResponse>(
+      this.id,
+      this.env.controllerId(),
+      (respond) => {
+        const controller = this.env.controller();
+        respond(controller ? controller.alterPartition(request) : { error: 'NOT_CONTROLLER' });
+      },
+      (reply) => {
+        if (!this.running || this.partitions.get(partition.key) !== partition || partition.pendingIsr?.isr !== isr) return;
+        partition.pendingIsr = null;
+        if (reply.ok && reply.value.error === null && reply.value.registration.leaderEpoch === partition.leaderEpoch) {
+          partition.updateRegistration(reply.value.registration, this.now());
+          this.afterLeaderChange(partition);
+        }
+        // Otherwise the metadata will tell us the current state; the next check retries.
+      },
+      this.settings.requestTimeoutMs,
+    );
+  }
+
+  private onHighWatermark(partition: Partition): void {
+    this.env.stats.highWatermark(partition.topic, partition.partition, partition.highWatermark);
+  }
+
+  // ---- Requests ------------------------------------------------------------------------
+
+  /** Produce: appends to led partitions; with acks=all answers once the ISR has the records. */
+  handleProduce(request: ProduceRequest, respond: (responses: ProducePartitionResponse[]) => void): void {
+    const now = this.now();
+    const responses: ProducePartitionResponse[] = [];
+    const waits: { partition: Partition; entry: import('./partition').WaitingProduce }[] = [];
+    let outstanding = 0;
+    let answered = false;
+    let timer: Timer | null = null;
+    let dispatching = true;
+    const finish = (): void => {
+      if (answered || outstanding > 0 || dispatching) return;
+      answered = true;
+      timer?.cancel();
+      respond(responses);
+    };
+    for (const data of request.partitions) {
+      const response: ProducePartitionResponse = {
+        topic: data.topic,
+        partition: data.partition,
+        error: null,
+        errorMessage: null,
+        baseOffset: -1,
+        logAppendTimeMs: -1,
+        logStartOffset: -1,
+      };
+      responses.push(response);
+      const partition = this.leaderPartition(data.topic, data.partition, response);
+      if (!partition) continue;
+      response.logStartOffset = partition.log.logStartOffset;
+      if (request.acks === -1 && partition.isUnderMinIsr()) {
+        const isr = partition.registration.isr.length;
+        response.error = 'NOT_ENOUGH_REPLICAS';
+        response.errorMessage = `only ${isr} of the ${partition.config.minInsyncReplicas} required replicas (min.insync.replicas) are in sync for ${partition.key}`;
+        continue;
+      }
+      let info;
+      try {
+        info = partition.log.appendAsLeader(data.records, partition.leaderEpoch, now);
+      } catch (error) {
+        if (!(error instanceof LogAppendError)) throw error;
+        response.error = error.error as KafkaErrorName;
+        response.errorMessage = error.message;
+        continue;
+      }
+      response.baseOffset = info.firstOffset;
+      this.env.stats.appended(partition.topic, partition.partition, this.id, info.recordCount, info.bytes, partition.logEndOffset, true);
+      if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) this.onHighWatermark(partition);
+      this.fetchSession.wakePartition(partition.key);
+      if (request.acks !== -1) continue;
+      outstanding++;
+      const entry = {
+        requiredOffset: info.lastOffset + 1,
+        complete: (error: 'NOT_LEADER_OR_FOLLOWER' | null) => {
+          if (answered) return;
+          if (error) {
+            response.error = error;
+            response.errorMessage = `${partition.key} lost its leadership on broker ${this.id} before the records were replicated`;
+          }
+          outstanding--;
+          finish();
+        },
+      };
+      waits.push({ partition, entry });
+      partition.waitForHighWatermark(entry);
+    }
+    timer =
+      outstanding > 0
+        ? this.env.scheduler.schedule(request.timeoutMs, () => {
+            if (answered) return;
+            for (const { partition, entry } of waits) {
+              if (partition.highWatermark >= entry.requiredOffset) continue;
+              partition.forget(entry);
+              const response = responses.find((r) => r.topic === partition.topic && r.partition === partition.partition)!;
+              response.error = 'REQUEST_TIMED_OUT';
+              response.errorMessage = `the in-sync replicas of ${partition.key} did not all have the records within ${request.timeoutMs} ms`;
+            }
+            outstanding = 0;
+            finish();
+          })
+        : null;
+    dispatching = false;
+    finish();
+  }
+
+  /** The partition if this broker leads it; otherwise fills the response's error. */
+  private leaderPartition(topic: string, partitionIndex: number, response: { error: KafkaErrorName | null; errorMessage?: string | null }): Partition | null {
+    const partition = this.partitions.get(`${topic}-${partitionIndex}`);
+    if (partition && partition.role === 'leader') return partition;
+    const known = this.image.topics.get(topic)?.partitions[partitionIndex] !== undefined;
+    response.error = known ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION';
+    if ('errorMessage' in response) {
+      response.errorMessage = known
+        ? `broker ${this.id} is not the leader of ${topic}-${partitionIndex}`
+        : `this server does not host ${topic}-${partitionIndex}`;
+    }
+    return null;
+  }
+
+  /** Fetch: serves followers up to the log end and consumers up to the high watermark. */
+  handleFetch(request: FetchRequest, respond: (response: FetchResponse) => void): void {
+    if (request.replicaId >= 0) this.recordFollowerFetch(request);
+    this.fetchSession.serve(request, respond);
+  }
+
+  private recordFollowerFetch(request: FetchRequest): void {
+    const now = this.now();
+    for (const p of request.partitions) {
+      const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+      if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) continue;
+      partition.updateFollowerFetchState(request.replicaId, p.fetchOffset, now);
+      this.maybeExpandIsr(partition, request.replicaId);
+      if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) {
+        this.onHighWatermark(partition);
+        this.fetchSession.wakePartition(partition.key);
+      }
+    }
+  }
+
+  /**
+   * Reads one partition for a fetch: the checks Kafka makes (leadership, leader epoch, offset
+   * range), then whole batches up to the log end (followers) or the high watermark.
+   */
+  readPartition(
+    replicaId: number,
+    p: FetchRequest['partitions'][number],
+    maxBytes: number,
+  ): FetchResponse['partitions'][number] {
+    const response: FetchPartitionResponse = { topic: p.topic, partition: p.partition, error: null, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, records: EMPTY };
+    const partition = this.leaderPartition(p.topic, p.partition, response);
+    if (!partition) return response;
+    if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch) {
+      response.error = p.currentLeaderEpoch < partition.leaderEpoch ? 'FENCED_LEADER_EPOCH' : 'UNKNOWN_LEADER_EPOCH';
+      return response;
+    }
+    const log = partition.log;
+    response.highWatermark = partition.highWatermark;
+    response.logStartOffset = log.logStartOffset;
+    response.logEndOffset = log.logEndOffset;
+    const maxOffset = replicaId >= 0 ? log.logEndOffset : partition.highWatermark;
+    try {
+      if (p.fetchOffset > maxOffset && p.fetchOffset <= log.logEndOffset) return response; // Not yet visible.
+      response.records = log.read(p.fetchOffset, maxBytes, maxOffset).records;
+    } catch (error) {
+      if (!(error instanceof OffsetOutOfRangeError)) throw error;
+      response.error = 'OFFSET_OUT_OF_RANGE';
+    }
+    return response;
+  }
+
+  /** ListOffsets: earliest, latest (high watermark) or the first offset at a time. */
+  handleListOffsets(requests: ListOffsetsPartitionRequest[]): ListOffsetsPartitionResponse[] {
+    return requests.map((r) => {
+      const response = { topic: r.topic, partition: r.partition, error: null as KafkaErrorName | null, timestamp: -1, offset: -1, leaderEpoch: -1 };
+      const partition = this.leaderPartition(r.topic, r.partition, response);
+      if (!partition) return response;
+      if (r.currentLeaderEpoch >= 0 && r.currentLeaderEpoch !== partition.leaderEpoch) {
+        response.error = r.currentLeaderEpoch < partition.leaderEpoch ? 'FENCED_LEADER_EPOCH' : 'UNKNOWN_LEADER_EPOCH';
+        return response;
+      }
+      response.leaderEpoch = partition.leaderEpoch;
+      if (r.timestamp === LATEST_TIMESTAMP) response.offset = partition.highWatermark;
+      else if (r.timestamp === EARLIEST_TIMESTAMP) response.offset = partition.log.logStartOffset;
+      else if (r.timestamp < 0) response.error = 'INVALID_REQUEST';
+      else {
+        const found = partition.log.offsetForTimestamp(r.timestamp);
+        if (found && found.offset < partition.highWatermark) {
+          response.offset = found.offset;
+          response.timestamp = found.timestamp;
+        }
+      }
+      return response;
+    });
+  }
+
+  /** OffsetsForLeaderEpoch: where the requested epoch ends in the leader's log. */
+  handleOffsetsForLeaderEpoch(requests: EpochEndOffsetRequest[]): EpochEndOffsetResponse[] {
+    return requests.map((r) => {
+      const response = { topic: r.topic, partition: r.partition, error: null as KafkaErrorName | null, leaderEpoch: -1, endOffset: -1 };
+      const partition = this.leaderPartition(r.topic, r.partition, response);
+      if (!partition) return response;
+      if (r.currentLeaderEpoch >= 0 && r.currentLeaderEpoch !== partition.leaderEpoch) {
+        response.error = r.currentLeaderEpoch < partition.leaderEpoch ? 'FENCED_LEADER_EPOCH' : 'UNKNOWN_LEADER_EPOCH';
+        return response;
+      }
+      const end = partition.log.endOffsetForEpoch(r.leaderEpoch);
+      response.leaderEpoch = end.leaderEpoch;
+      response.endOffset = end.endOffset;
+      return response;
+    });
+  }
+
+  // ---- Fetcher host ---------------------------------------------------------------------
+
+  sendFetch(leaderId: number, request: FetchRequest, onReply: (response: FetchResponse | null) => void): void {
+    this.env.network.request<FetchResponse>(
+      this.id,
+      leaderId,
+      (respond) => this.env.broker(leaderId)!.handleFetch(request, respond),
+      (reply) => onReply(reply.ok ? reply.value : null),
+      this.settings.requestTimeoutMs,
+    );
+  }
+
+  sendEpochQuery(leaderId: number, request: EpochEndOffsetRequest[], onReply: (response: EpochEndOffsetResponse[] | null) => void): void {
+    this.env.network.request<EpochEndOffsetResponse[]>(
+      this.id,
+      leaderId,
+      (respond) => respond(this.env.broker(leaderId)!.handleOffsetsForLeaderEpoch(request)),
+      (reply) => onReply(reply.ok ? reply.value : null),
+      this.settings.requestTimeoutMs,
+    );
+  }
+
+  onFollowerAppend(partition: Partition, records: number, bytes: number): void {
+    this.env.stats.appended(partition.topic, partition.partition, this.id, records, bytes, partition.logEndOffset, false);
+  }
+
+  onTruncated(partition: Partition, fromOffset: number, toOffset: number): void {
+    this.env.events.emit({
+      type: 'replica.truncated',
+      time: this.now(),
+      topic: partition.topic,
+      partition: partition.partition,
+      brokerId: this.id,
+      fromOffset,
+      toOffset,
+      leaderEpoch: partition.leaderEpoch,
+    });
+  }
+
+  // ---- Housekeeping --------------------------------------------------------------------
+
+  private highWatermarks(): Map<string, number> {
+    const map = new Map<string, number>();
+    for (const [key, partition] of this.partitions) map.set(key, partition.highWatermark);
+    return map;
+  }
+
+  /** Saves recovery points, high watermarks and log start offsets (and flushes the logs). */
+  checkpoint(): void {
+    this.logManager?.checkpoint(this.highWatermarks());
+  }
+
+  private enforceRetention(): void {
+    const now = this.now();
+    for (const partition of this.partitions.values()) {
+      const deleted = partition.log.deleteOldSegments(now, partition.highWatermark);
+      if (deleted > 0) {
+        this.env.events.emit({
+          type: 'log.segments-deleted',
+          time: now,
+          topic: partition.topic,
+          partition: partition.partition,
+          brokerId: this.id,
+          segments: deleted,
+          logStartOffset: partition.log.logStartOffset,
+        });
+      }
+    }
+  }
+
+  /** Runs retention now (the app's "apply retention" and tests). */
+  runRetention(): void {
+    this.enforceRetention();
+  }
+}
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+function splitKey(key: string): [string, number] {
+  const i = key.indexOf('\u0000');
+  return [key.slice(0, i), Number(key.slice(i + 1))];
+}

@@ -1,0 +1,112 @@
+/**
+ * Requests and responses between brokers and clients, shaped like Kafka's Produce, Fetch,
+ * ListOffsets and OffsetsForLeaderEpoch so that the wire protocol maps onto them one to one.
+ * Errors are Kafka's error names; null means NONE.
+ */
+import type { KafkaErrorName } from '../protocol/errors';
+
+/** acks: 0 (no answer needed), 1 (leader appended), -1 (all in-sync replicas have it). */
+export type Acks = 0 | 1 | -1;
+
+/** Records for one partition of a produce. */
+export interface ProducePartitionData {
+  topic: string;
+  partition: number;
+  /** One or more RecordBatch v2 batches. */
+  records: Buffer;
+}
+
+/** A Produce request. */
+export interface ProduceRequest {
+  acks: Acks;
+  timeoutMs: number;
+  partitions: ProducePartitionData[];
+}
+
+/** The answer for one partition of a produce. */
+export interface ProducePartitionResponse {
+  topic: string;
+  partition: number;
+  error: KafkaErrorName | null;
+  errorMessage: string | null;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+}
+
+/** One partition of a Fetch request. */
+export interface FetchPartitionRequest {
+  topic: string;
+  partition: number;
+  fetchOffset: number;
+  /** The leader epoch the fetcher believes current (-1: unknown, not checked). */
+  currentLeaderEpoch: number;
+  partitionMaxBytes: number;
+}
+
+/** A Fetch request from a follower (replicaId >= 0) or a consumer (-1). */
+export interface FetchRequest {
+  replicaId: number;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  partitions: FetchPartitionRequest[];
+}
+
+/** The answer for one partition of a fetch. */
+export interface FetchPartitionResponse {
+  topic: string;
+  partition: number;
+  error: KafkaErrorName | null;
+  highWatermark: number;
+  logStartOffset: number;
+  /** The leader's log end offset (lets a follower resolve OFFSET_OUT_OF_RANGE). */
+  logEndOffset: number;
+  records: Buffer;
+}
+
+/** A Fetch response. */
+export interface FetchResponse {
+  partitions: FetchPartitionResponse[];
+}
+
+/** ListOffsets special timestamps, as Kafka defines them. */
+export const LATEST_TIMESTAMP = -1;
+export const EARLIEST_TIMESTAMP = -2;
+export const MAX_TIMESTAMP = -3;
+
+/** One partition of a ListOffsets request. */
+export interface ListOffsetsPartitionRequest {
+  topic: string;
+  partition: number;
+  /** -1 latest, -2 earliest, -3 max timestamp, or a time in ms. */
+  timestamp: number;
+  currentLeaderEpoch: number;
+}
+
+/** The answer for one partition of ListOffsets. */
+export interface ListOffsetsPartitionResponse {
+  topic: string;
+  partition: number;
+  error: KafkaErrorName | null;
+  timestamp: number;
+  offset: number;
+  leaderEpoch: number;
+}
+
+/** One partition of OffsetsForLeaderEpoch. */
+export interface EpochEndOffsetRequest {
+  topic: string;
+  partition: number;
+  currentLeaderEpoch: number;
+  leaderEpoch: number;
+}
+
+/** The answer for one partition of OffsetsForLeaderEpoch. */
+export interface EpochEndOffsetResponse {
+  topic: string;
+  partition: number;
+  error: KafkaErrorName | null;
+  leaderEpoch: number;
+  endOffset: number;
+}

@@ -1,0 +1,160 @@
+/**
+ * The plain-data picture of a cluster that the UI draws: brokers with liveness and the
+ * controller, topics and partitions with leader, epoch, replicas, ISR, high watermark, log
+ * start offset and each replica's log end offset. It is built from the controller's metadata
+ * (what the cluster decided) and each broker's own replica state (what each log holds).
+ */
+import type { Cluster } from '../cluster';
+import type { BrokerState } from '../broker/broker';
+import { isInternalTopic } from '../controller/topic-validation';
+
+/** One broker in a snapshot. */
+export interface BrokerSnapshot {
+  id: number;
+  state: BrokerState;
+  /** Running (not stopped). */
+  alive: boolean;
+  /** Fenced by the controller (stopped, starting, or silent past its session timeout). */
+  fenced: boolean;
+  isolated: boolean;
+  /** Extra delay on every message, in ms (0: none). */
+  slowMs: number;
+  controller: boolean;
+  brokerEpoch: number;
+  replicaCount: number;
+  leaderCount: number;
+}
+
+/** One replica of a partition in a snapshot. */
+export interface ReplicaSnapshot {
+  brokerId: number;
+  /** This replica's log end offset (the last known one when its broker is stopped). */
+  logEndOffset: number;
+  inSync: boolean;
+  leader: boolean;
+  /** The first replica: the one leadership returns to. */
+  preferred: boolean;
+  /** Records this replica lacks compared with the leader's log end offset. */
+  lagRecords: number;
+  brokerAlive: boolean;
+}
+
+/** One partition in a snapshot. */
+export interface PartitionSnapshot {
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  replicas: number[];
+  isr: number[];
+  offline: boolean;
+  underReplicated: boolean;
+  highWatermark: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  replicaStates: ReplicaSnapshot[];
+}
+
+/** One topic in a snapshot. */
+export interface TopicSnapshot {
+  name: string;
+  topicId: string;
+  internal: boolean;
+  /** Creation order, for stable colours. */
+  sequence: number;
+  configs: Record<string, string>;
+  replicationFactor: number;
+  partitions: PartitionSnapshot[];
+}
+
+/** The whole cluster as plain data. */
+export interface ClusterSnapshot {
+  time: number;
+  clusterId: string;
+  controllerId: number;
+  controllerEpoch: number;
+  metadataOffset: number;
+  brokers: BrokerSnapshot[];
+  topics: TopicSnapshot[];
+}
+
+/** Builds the snapshot of a cluster now. */
+export function buildSnapshot(cluster: Cluster): ClusterSnapshot {
+  const image = cluster.store.image;
+  const replicaCounts = new Map<number, number>();
+  const leaderCounts = new Map<number, number>();
+  const topics: TopicSnapshot[] = [];
+  for (const topic of image.topics.values()) {
+    const partitions = topic.partitions.map((registration, index): PartitionSnapshot => {
+      const key = `${topic.name}-${index}`;
+      const leaderReplica = cluster.brokers.get(registration.leader)?.partitions.get(key);
+      const leaderEnd = leaderReplica?.logEndOffset ?? Math.max(0, ...registration.replicas.map((id) => replicaEnd(cluster, id, key)));
+      const replicaStates = registration.replicas.map((brokerId, i): ReplicaSnapshot => {
+        replicaCounts.set(brokerId, (replicaCounts.get(brokerId) ?? 0) + 1);
+        const logEndOffset = replicaEnd(cluster, brokerId, key);
+        return {
+          brokerId,
+          logEndOffset,
+          inSync: registration.isr.includes(brokerId),
+          leader: registration.leader === brokerId,
+          preferred: i === 0,
+          lagRecords: Math.max(0, leaderEnd - logEndOffset),
+          brokerAlive: cluster.brokers.get(brokerId)?.running ?? false,
+        };
+      });
+      if (registration.leader >= 0) leaderCounts.set(registration.leader, (leaderCounts.get(registration.leader) ?? 0) + 1);
+      return {
+        partition: index,
+        leader: registration.leader,
+        leaderEpoch: registration.leaderEpoch,
+        replicas: [...registration.replicas],
+        isr: [...registration.isr],
+        offline: registration.leader < 0,
+        underReplicated: registration.isr.length < registration.replicas.length,
+        highWatermark: leaderReplica?.highWatermark ?? -1,
+        logStartOffset: leaderReplica?.log.logStartOffset ?? -1,
+        logEndOffset: leaderEnd,
+        replicaStates,
+      };
+    });
+    topics.push({
+      name: topic.name,
+      topicId: topic.topicId,
+      internal: isInternalTopic(topic.name),
+      sequence: topic.sequence,
+      configs: { ...topic.configs },
+      replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+      partitions,
+    });
+  }
+  topics.sort((a, b) => a.sequence - b.sequence);
+  const brokers = [...cluster.brokers.values()]
+    .sort((a, b) => a.id - b.id)
+    .map((broker): BrokerSnapshot => ({
+      id: broker.id,
+      state: broker.state,
+      alive: broker.running,
+      fenced: image.brokers.get(broker.id)?.fenced ?? true,
+      isolated: cluster.network.isIsolated(broker.id),
+      slowMs: cluster.network.slowness(broker.id),
+      controller: cluster.controllerId === broker.id,
+      brokerEpoch: image.brokers.get(broker.id)?.epoch ?? -1,
+      replicaCount: replicaCounts.get(broker.id) ?? 0,
+      leaderCount: leaderCounts.get(broker.id) ?? 0,
+    }));
+  return {
+    time: cluster.scheduler.now(),
+    clusterId: cluster.clusterId,
+    controllerId: cluster.controllerId,
+    controllerEpoch: image.controllerEpoch,
+    metadataOffset: image.offset,
+    brokers,
+    topics,
+  };
+}
+
+function replicaEnd(cluster: Cluster, brokerId: number, key: string): number {
+  const broker = cluster.brokers.get(brokerId);
+  const live = broker?.partitions.get(key)?.logEndOffset;
+  if (live !== undefined) return live;
+  return broker?.lastKnownLogEndOffsets.get(key) ?? 0;
+}
