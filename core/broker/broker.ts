@@ -115,6 +115,7 @@ export class Broker implements FetcherHost {
     this.incarnation++;
     this.running = true;
     this.state = 'starting';
+    this.brokerEpoch = -1;
     this.image = emptyImage();
     this.logManager = LogManager.open(this.env.storage, `broker-${this.id}`, {
       nodeId: this.id,
@@ -211,7 +212,10 @@ export class Broker implements FetcherHost {
 
   /** Replays the metadata records this broker has not seen yet and adjusts its replicas. */
   catchUpMetadata(): void {
-    if (!this.running) return;
+    // Until it has registered, a starting broker must not act on metadata: the records that
+    // fence its previous incarnation come with its registration (as KRaft brokers wait to
+    // catch up before publishing the image).
+    if (!this.running || this.brokerEpoch < 0) return;
     const news = this.env.store.since(this.image.offset);
     if ('image' in news) {
       this.image = cloneImage(news.image);
