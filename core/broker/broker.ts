@@ -54,6 +54,16 @@ export interface BrokerEnvironment {
   controller(): Controller | null;
   /** Another broker, to deliver a request to. */
   broker(id: number): Broker | undefined;
+  /** Services that live and die with a broker incarnation (the group coordinator). */
+  extensions?: (broker: Broker) => BrokerExtension[];
+}
+
+/** A service hosted by a broker, told when the broker's replicas change role. */
+export interface BrokerExtension {
+  /** This broker became leader or follower of a partition, or stopped hosting it ('removed'). */
+  onRoleChange(partition: Partition, role: 'leader' | 'follower' | 'offline' | 'removed'): void;
+  /** The broker is stopping; drop all state. */
+  stop(): void;
 }
 
 /** Lifecycle of a broker as the app shows it. */
@@ -73,6 +83,8 @@ export class Broker implements FetcherHost {
   private readonly fetchSession: FetchSession;
   private timers: Timer[] = [];
   private incarnation = 0;
+  /** Services of the current incarnation (see BrokerExtension). */
+  extensions: BrokerExtension[] = [];
   lastRecovery = { partitions: 0, truncatedBytes: 0, cleanShutdown: true };
 
   constructor(
@@ -131,6 +143,7 @@ export class Broker implements FetcherHost {
     }
     this.lastRecovery = { partitions, truncatedBytes, cleanShutdown: this.logManager.cleanShutdown };
     this.env.network.attach(this.id, this);
+    this.extensions = this.env.extensions?.(this) ?? [];
     this.env.events.emit({ type: 'broker.started', time: this.now(), brokerId: this.id, recovery: this.lastRecovery });
     this.register();
     this.every(this.settings.replicaLagTimeMaxMs / 2, () => this.shrinkIsrs());
@@ -153,6 +166,8 @@ export class Broker implements FetcherHost {
     this.fetchers.clear();
     this.fetchSession.clear();
     for (const partition of this.partitions.values()) partition.failWaiting();
+    for (const extension of this.extensions) extension.stop();
+    this.extensions = [];
     this.partitions.clear();
     this.logManager = null;
     this.env.network.disconnect(this.id);
@@ -283,6 +298,7 @@ export class Broker implements FetcherHost {
       if (newTerm) partition.makeLeader(registration, now);
       else partition.updateRegistration(registration, now);
       this.afterLeaderChange(partition);
+      if (newTerm) this.notifyRole(partition, 'leader');
       return;
     }
     const sameTerm = partition.role !== 'leader' && previous.leader === registration.leader && previous.leaderEpoch === registration.leaderEpoch;
@@ -294,6 +310,11 @@ export class Broker implements FetcherHost {
     this.stopFetching(partition);
     this.fetchSession.wakePartition(partition.key);
     if (registration.leader >= 0) this.fetcherFor(registration.leader).add(partition);
+    this.notifyRole(partition, partition.role);
+  }
+
+  private notifyRole(partition: Partition, role: 'leader' | 'follower' | 'offline' | 'removed'): void {
+    for (const extension of this.extensions) extension.onRoleChange(partition, role);
   }
 
   private afterLeaderChange(partition: Partition): void {
@@ -308,6 +329,7 @@ export class Broker implements FetcherHost {
       partition.failWaiting();
       this.stopFetching(partition);
       this.partitions.delete(key);
+      this.notifyRole(partition, 'removed');
     }
     this.lastKnownLogEndOffsets.delete(key);
     this.logManager?.deleteLog(topic, partitionIndex);

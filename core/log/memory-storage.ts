@@ -5,11 +5,87 @@
  */
 import type { FileHandle, Storage } from './storage';
 
-/** One file's bytes: `data` has spare capacity beyond `length` so appends rarely copy. */
-interface MemoryFile {
-  data: Buffer;
-  length: number;
+/**
+ * One file's bytes as a chain of blocks: growth allocates a new block and never copies (fresh
+ * memory is costly to touch, and a log grows to gigabytes). Blocks double from 4 KiB to 1 MiB
+ * so that many small files stay small.
+ */
+class MemoryFile {
+  private blocks: Buffer[] = [];
+  // File position of each block's first byte.
+  private starts: number[] = [];
+  length = 0;
+
+  /** A file holding a copy of `data` in one block. */
+  static of(data: Buffer): MemoryFile {
+    const file = new MemoryFile();
+    if (data.length > 0) {
+      file.blocks.push(Buffer.from(data));
+      file.starts.push(0);
+      file.length = data.length;
+    }
+    return file;
+  }
+
+  append(data: Buffer): void {
+    let copied = 0;
+    while (copied < data.length) {
+      let index = this.blocks.length - 1;
+      let room = index < 0 ? 0 : this.starts[index] + this.blocks[index].length - this.length;
+      if (room === 0) {
+        const previous = index < 0 ? MIN_BLOCK_BYTES / 2 : this.blocks[index].length;
+        this.blocks.push(Buffer.allocUnsafe(Math.min(MAX_BLOCK_BYTES, Math.max(MIN_BLOCK_BYTES, previous * 2))));
+        this.starts.push(this.length);
+        index++;
+        room = this.blocks[index].length;
+      }
+      const count = Math.min(room, data.length - copied);
+      data.copy(this.blocks[index], this.length - this.starts[index], copied, copied + count);
+      copied += count;
+      this.length += count;
+    }
+  }
+
+  read(position: number, length: number): Buffer {
+    const end = Math.min(this.length, position + length);
+    if (end <= position) return Buffer.alloc(0);
+    const result = Buffer.allocUnsafe(end - position);
+    let index = this.blockAt(position);
+    for (let at = position; at < end; index++) {
+      const block = this.blocks[index];
+      const from = at - this.starts[index];
+      const count = Math.min(block.length - from, end - at);
+      block.copy(result, at - position, from, from + count);
+      at += count;
+    }
+    return result;
+  }
+
+  truncate(size: number): void {
+    if (size >= this.length) return;
+    this.length = size;
+    // Drop the blocks past the end but the first; the last kept block's tail is reused by appends.
+    while (this.blocks.length > 1 && this.starts[this.starts.length - 1] >= size) {
+      this.blocks.pop();
+      this.starts.pop();
+    }
+  }
+
+  /** Index of the block holding `position` (binary search). */
+  private blockAt(position: number): number {
+    let low = 0;
+    let high = this.blocks.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.starts[middle] <= position) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
 }
+
+const MIN_BLOCK_BYTES = 4096;
+const MAX_BLOCK_BYTES = 1 << 20;
 
 /** Collapses a path to its canonical form: no '.', no empty parts, no leading or trailing '/'. */
 function normalize(path: string): string {
@@ -50,29 +126,18 @@ class MemoryFileHandle implements FileHandle {
 
   append(data: Buffer): void {
     this.checkOpen();
-    const file = this.file;
-    const needed = file.length + data.length;
-    if (needed > file.data.length) {
-      // Double the capacity so that a stream of appends copies O(n) bytes in total.
-      const grown = Buffer.allocUnsafe(Math.max(needed, file.data.length * 2, 4096));
-      file.data.copy(grown, 0, 0, file.length);
-      file.data = grown;
-    }
-    data.copy(file.data, file.length);
-    file.length = needed;
+    this.file.append(data);
   }
 
   read(position: number, length: number): Buffer {
     this.checkOpen();
-    const end = Math.min(this.file.length, position + length);
-    if (end <= position) return Buffer.alloc(0);
     // A copy: a later truncate and append must not change bytes the caller already holds.
-    return Buffer.from(this.file.data.subarray(position, end));
+    return this.file.read(position, length);
   }
 
   truncate(size: number): void {
     this.checkOpen();
-    if (size < this.file.length) this.file.length = size;
+    this.file.truncate(size);
   }
 
   flush(): void {
@@ -150,16 +215,15 @@ export class MemoryStorage implements Storage {
 
   readFile(path: string): Buffer | undefined {
     const file = this.files.get(normalize(path));
-    return file === undefined ? undefined : Buffer.from(file.data.subarray(0, file.length));
+    return file === undefined ? undefined : file.read(0, file.length);
   }
 
   writeFileAtomic(path: string, data: Buffer | string): void {
     const normalized = normalize(path);
     this.requireParent(normalized, 'open');
     if (this.dirs.has(normalized)) throw fsError('EISDIR', 'open', normalized);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     // A new file object, as rename(tmp, path) gives: handles on the old file keep the old bytes.
-    this.files.set(normalized, { data: bytes, length: bytes.length });
+    this.files.set(normalized, MemoryFile.of(typeof data === 'string' ? Buffer.from(data, 'utf8') : data));
   }
 
   open(path: string): FileHandle {
@@ -168,7 +232,7 @@ export class MemoryStorage implements Storage {
     if (file === undefined) {
       this.requireParent(normalized, 'open');
       if (this.dirs.has(normalized)) throw fsError('EISDIR', 'open', normalized);
-      file = { data: Buffer.alloc(0), length: 0 };
+      file = new MemoryFile();
       this.files.set(normalized, file);
     }
     return new MemoryFileHandle(file, normalized);
