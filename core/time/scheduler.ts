@@ -23,9 +23,15 @@ interface Task {
   due: number;
   seq: number;
   run: (() => void) | null;
+  /** Position in the heap, -1 once removed; lets a cancel take the task out at once. */
+  index: number;
 }
 
-/** A binary min-heap of tasks by (due, seq); cancelled tasks are dropped lazily. */
+/**
+ * A binary min-heap of tasks by (due, seq). Cancelled tasks leave the heap immediately, so a
+ * busy cluster that arms and cancels thousands of request timeouts a second keeps a heap the
+ * size of what is really pending.
+ */
 class TaskQueue {
   private heap: Task[] = [];
 
@@ -38,37 +44,62 @@ class TaskQueue {
   }
 
   push(task: Task): void {
+    task.index = this.heap.length;
+    this.heap.push(task);
+    this.siftUp(task.index);
+  }
+
+  pop(): Task | undefined {
+    const top = this.heap[0];
+    if (top) this.remove(top);
+    return top;
+  }
+
+  remove(task: Task): void {
     const heap = this.heap;
-    heap.push(task);
-    let i = heap.length - 1;
+    const i = task.index;
+    if (i < 0 || heap[i] !== task) return;
+    task.index = -1;
+    const last = heap.pop()!;
+    if (i === heap.length) return;
+    heap[i] = last;
+    last.index = i;
+    if (i > 0 && before(last, heap[(i - 1) >> 1])) this.siftUp(i);
+    else this.siftDown(i);
+  }
+
+  private siftUp(start: number): void {
+    const heap = this.heap;
+    const task = heap[start];
+    let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!before(task, heap[parent])) break;
       heap[i] = heap[parent];
+      heap[i].index = i;
       i = parent;
     }
     heap[i] = task;
+    task.index = i;
   }
 
-  pop(): Task | undefined {
+  private siftDown(start: number): void {
     const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      let i = 0;
-      const n = heap.length;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        const right = left + 1;
-        const child = right < n && before(heap[right], heap[left]) ? right : left;
-        if (!before(heap[child], last)) break;
-        heap[i] = heap[child];
-        i = child;
-      }
-      heap[i] = last;
+    const n = heap.length;
+    const task = heap[start];
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && before(heap[right], heap[left]) ? right : left;
+      if (!before(heap[child], task)) break;
+      heap[i] = heap[child];
+      heap[i].index = i;
+      i = child;
     }
-    return top;
+    heap[i] = task;
+    task.index = i;
   }
 }
 
@@ -84,10 +115,15 @@ abstract class QueueScheduler implements Scheduler {
   abstract now(): number;
 
   schedule(delayMs: number, task: () => void): Timer {
-    const entry: Task = { due: this.now() + Math.max(0, delayMs), seq: this.seq++, run: task };
+    const entry: Task = { due: this.now() + Math.max(0, delayMs), seq: this.seq++, run: task, index: -1 };
     this.queue.push(entry);
     this.onScheduled(entry.due);
-    return { cancel: () => (entry.run = null) };
+    return {
+      cancel: () => {
+        entry.run = null;
+        this.queue.remove(entry);
+      },
+    };
   }
 
   /** Called after a task is queued, so a real-time scheduler can arm its timer. */
