@@ -262,3 +262,52 @@ describe.each(storages)('LogSegment on %s', (_name, makeStorage) => {
     expect(segment.shouldRoll({ ...params, maxOffsetInMessages: 100 + 2 ** 31 })).toBe(true);
   });
 });
+
+describe.each(storages)('%s basics the log relies on', (_name, makeStorage) => {
+  it('appends, reads across its blocks, truncates and appends again', () => {
+    const { storage, cleanup } = makeStorage();
+    try {
+      storage.mkdirp('a/b');
+      const handle = storage.open('a/b/file');
+      const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(50_000 + i, i));
+      for (const chunk of chunks) handle.append(chunk);
+      const whole = Buffer.concat(chunks);
+      expect(handle.size()).toBe(whole.length);
+      expect(handle.read(1_000_000, 300_000).equals(whole.subarray(1_000_000, 1_300_000))).toBe(true);
+      expect(handle.read(whole.length - 10, 100).length).toBe(10);
+      const held = handle.read(500_000, 100);
+      handle.truncate(400_000);
+      handle.append(Buffer.alloc(200_000, 0xee));
+      expect(held.equals(whole.subarray(500_000, 500_100))).toBe(true);
+      expect(handle.read(399_999, 2)).toEqual(Buffer.from([whole[399_999], 0xee]));
+      expect(storage.readFile('a/b/file')!.length).toBe(600_000);
+      handle.close();
+      expect(() => handle.size()).toThrow();
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('lists, renames and removes files and directories', () => {
+    const { storage, cleanup } = makeStorage();
+    try {
+      storage.mkdirp('d/x');
+      storage.writeFileAtomic('d/x/one', 'first');
+      storage.writeFileAtomic('d/x/one', 'second');
+      storage.writeFileAtomic('d/two', Buffer.from('2'));
+      expect(storage.list('d')).toEqual(['two', 'x']);
+      expect(storage.list('d/x')).toEqual(['one']);
+      expect(storage.list('missing')).toEqual([]);
+      expect(storage.readFile('d/x/one')?.toString()).toBe('second');
+      storage.rename('d/x', 'd/y');
+      expect(storage.readFile('d/y/one')?.toString()).toBe('second');
+      expect(storage.exists('d/x')).toBe(false);
+      storage.remove('d/y');
+      expect(storage.list('d')).toEqual(['two']);
+      storage.remove('d/nothing');
+      expect(storage.readFile('d/nothing')).toBeUndefined();
+    } finally {
+      cleanup();
+    }
+  });
+});
