@@ -219,8 +219,10 @@ function toBuffer(value: Buffer | string | null | undefined): Buffer | null {
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
 }
 
+const NO_HEADERS: RecordHeader[] = Object.freeze([]) as unknown as RecordHeader[];
+
 function toHeaders(headers: ProducerRecord['headers']): RecordHeader[] {
-  if (!headers) return [];
+  if (!headers) return NO_HEADERS;
   if (Array.isArray(headers)) return headers;
   return Object.entries(headers).map(([key, value]) => ({ key, value: Buffer.from(value, 'utf8') }));
 }

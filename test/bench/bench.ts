@@ -3,9 +3,12 @@
  *
  * - engine_produce_msgs_per_s: 100-byte values, replication factor 3, acks=all, on disk,
  *   batches of 500, real clock, 5 batches in flight per partition (max.in.flight).
- * - engine_fetch_msgs_per_s: the same records read back and decoded by one reader.
- * - disk_write_mb_per_s: a plain sequential write of as many bytes as the leaders wrote,
- *   in the same run, so the ratio to the disk is visible.
+ * - engine_fetch_msgs_per_s: the same records read back and decoded by one reader, six
+ *   partitions at a time, 1 MiB per fetch (max.partition.fetch.bytes).
+ * - disk_write_mb_per_s: a plain sequential write, in the same run and just before producing,
+ *   of as many bytes as the cluster then writes (every replica's), and
+ *   engine_disk_write_mb_per_s: the rate at which the cluster wrote them, so the ratio to the
+ *   disk is visible (with 3 replicas on one disk, the disk takes 3 bytes per byte produced).
  * - peak_rss_mb: the process's peak resident memory after producing BENCH_BYTES (2 GB).
  *
  * Options by environment: BENCH_BYTES (default 2e9), BENCH_DIR (default: the OS temp dir).
@@ -19,7 +22,10 @@ const TOTAL_BYTES = Number(process.env.BENCH_BYTES ?? 2e9);
 const VALUE_BYTES = 100;
 const BATCH = 500;
 const PARTITIONS = 6;
+const REPLICATION_FACTOR = 3;
 const IN_FLIGHT_PER_PARTITION = 5;
+/** max.partition.fetch.bytes, the Java consumer's default. */
+const MAX_PARTITION_FETCH_BYTES = 1_048_576;
 
 function waitFor(condition: () => boolean): Promise<void> {
   return new Promise((resolve) => {
@@ -74,7 +80,7 @@ async function fetchAll(cluster: Cluster): Promise<{ records: number; seconds: n
       return new Promise<void>((resolve, reject) => {
         const next = (offset: number): void => {
           if (offset >= end) return resolve();
-          reader.fetchRaw('bench', partition, offset, { maxBytes: 4 << 20 }, (error, data) => {
+          reader.fetchRaw('bench', partition, offset, { maxBytes: MAX_PARTITION_FETCH_BYTES }, (error, data) => {
             if (error || !data) return reject(error);
             let last = offset;
             for (const batch of decodeRecordBatches(data.records)) {
@@ -108,21 +114,22 @@ async function main(): Promise<void> {
   try {
     const cluster = Cluster.create({ dataDir: join(dir, 'cluster'), brokers: 3, seed: 42, settings: { ...KAFKA_DEFAULTS } });
     await waitFor(() => cluster.controllerId >= 0 && [...cluster.brokers.values()].every((b) => b.state === 'running'));
-    cluster.createTopic({ name: 'bench', partitions: PARTITIONS, replicationFactor: 3 });
+    cluster.createTopic({ name: 'bench', partitions: PARTITIONS, replicationFactor: REPLICATION_FACTOR });
     await waitFor(() => cluster.snapshot().topics[0].partitions.every((p) => cluster.brokers.get(p.leader)?.partitions.get(`bench-${p.partition}`)?.role === 'leader'));
     const approxRecordBytes = VALUE_BYTES + 10 + 61 / BATCH;
     const target = Math.ceil(TOTAL_BYTES / approxRecordBytes / (BATCH * PARTITIONS)) * BATCH * PARTITIONS;
+    const disk = diskWrite(dir, target * approxRecordBytes * REPLICATION_FACTOR);
     const produced = await produce(cluster, target);
     const leaderBytes = cluster.totals.bytes;
     const rssAfterProduce = process.resourceUsage().maxRSS / 1024;
     const fetched = await fetchAll(cluster);
     cluster.close();
-    const disk = diskWrite(dir, leaderBytes);
     console.log(
       JSON.stringify({
         engine_produce_msgs_per_s: Math.round(produced.records / produced.seconds),
         engine_fetch_msgs_per_s: Math.round(fetched.records / fetched.seconds),
         disk_write_mb_per_s: Math.round(disk),
+        engine_disk_write_mb_per_s: Math.round((leaderBytes * REPLICATION_FACTOR) / 1e6 / produced.seconds),
         engine_produce_mb_per_s: Math.round(leaderBytes / 1e6 / produced.seconds),
         produced_records: produced.records,
         produced_gb: Number((leaderBytes / 1e9).toFixed(2)),
