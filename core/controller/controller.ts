@@ -419,6 +419,14 @@ export class Controller {
     return records.length;
   }
 
+  /** Hands out a block of producer ids (AllocateProducerIds); returns the first. */
+  allocateProducerIds(count: number): number {
+    this.requireActive();
+    const first = this.image.nextProducerId;
+    this.commit([{ type: 'ProducerIds', nextProducerId: first + count }]);
+    return first;
+  }
+
   private requireActive(): void {
     if (!this.active) throw new KafkaError('NOT_CONTROLLER', 'This is not the active controller.');
   }

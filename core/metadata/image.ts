@@ -71,7 +71,9 @@ export type MetadataRecord =
     }
   | { type: 'Config'; topic: string; configs: Record<string, string> }
   | { type: 'RemoveTopic'; name: string }
-  | { type: 'LeaderChange'; controllerId: number; controllerEpoch: number };
+  | { type: 'LeaderChange'; controllerId: number; controllerEpoch: number }
+  /** Producer ids below `nextProducerId` are handed out (KRaft's ProducerIdsRecord). */
+  | { type: 'ProducerIds'; nextProducerId: number };
 
 /** The whole metadata image at one offset of the metadata log. */
 export interface MetadataImage {
@@ -83,11 +85,13 @@ export interface MetadataImage {
   topics: Map<string, TopicImage>;
   /** Next topic sequence number. */
   nextTopicSequence: number;
+  /** First producer id not yet handed out. */
+  nextProducerId: number;
 }
 
 /** An image with nothing in it. */
 export function emptyImage(): MetadataImage {
-  return { offset: -1, controllerId: -1, controllerEpoch: 0, brokers: new Map(), topics: new Map(), nextTopicSequence: 0 };
+  return { offset: -1, controllerId: -1, controllerEpoch: 0, brokers: new Map(), topics: new Map(), nextTopicSequence: 0, nextProducerId: 0 };
 }
 
 /**
@@ -130,6 +134,9 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord): void 
     case 'LeaderChange':
       image.controllerId = record.controllerId;
       image.controllerEpoch = record.controllerEpoch;
+      break;
+    case 'ProducerIds':
+      image.nextProducerId = Math.max(image.nextProducerId, record.nextProducerId);
       break;
   }
 }
@@ -182,6 +189,7 @@ export function imageToRecords(image: MetadataImage): MetadataRecord[] {
   if (image.controllerId >= 0 || image.controllerEpoch > 0) {
     records.push({ type: 'LeaderChange', controllerId: image.controllerId, controllerEpoch: image.controllerEpoch });
   }
+  if (image.nextProducerId > 0) records.push({ type: 'ProducerIds', nextProducerId: image.nextProducerId });
   for (const broker of image.brokers.values()) {
     records.push({ type: 'RegisterBroker', brokerId: broker.id, brokerEpoch: broker.epoch });
     if (!broker.fenced) records.push({ type: 'UnfenceBroker', brokerId: broker.id, brokerEpoch: broker.epoch });

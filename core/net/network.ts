@@ -37,6 +37,12 @@ export class Network {
     this.endpoints.set(id, endpoint);
   }
 
+  /** Forgets a node (a closed client connection). */
+  detach(id: NodeId): void {
+    this.endpoints.delete(id);
+    this.pending.delete(id);
+  }
+
   /** Cuts a broker off from every other broker and the controller. */
   isolate(brokerId: number): void {
     this.isolated.add(brokerId);
