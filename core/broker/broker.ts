@@ -35,6 +35,7 @@ import {
   type ProduceRequest,
 } from './messages';
 import { Partition } from './partition';
+import { ProducerStateManager, producerBatchAt } from './producer-state';
 import { ReplicaFetcher, type FetcherHost } from './replica-fetcher';
 import type { StatsCollector } from './stats';
 
@@ -154,7 +155,10 @@ export class Broker implements FetcherHost {
   /** Stops like a crash (default) or a clean shutdown; files stay either way. */
   stop(options: { graceful?: boolean } = {}): void {
     if (!this.running) return;
-    if (options.graceful) this.logManager?.shutdown(this.highWatermarks());
+    if (options.graceful) {
+      this.saveProducerStates();
+      this.logManager?.shutdown(this.highWatermarks());
+    }
     else this.logManager?.crash();
     for (const [key, partition] of this.partitions) this.lastKnownLogEndOffsets.set(key, partition.logEndOffset);
     this.running = false;
@@ -452,6 +456,20 @@ export class Broker implements FetcherHost {
         response.errorMessage = `only ${isr} of the ${partition.config.minInsyncReplicas} required replicas (min.insync.replicas) are in sync for ${partition.key}`;
         continue;
       }
+      const producer = data.records.length >= 61 ? producerBatchAt(data.records, 0) : null;
+      if (producer) {
+        const check = this.producerState(partition).check(producer);
+        if (check.kind === 'reject') {
+          response.error = check.error;
+          response.errorMessage = check.message;
+          continue;
+        }
+        if (check.kind === 'duplicate') {
+          // A retry of a batch already written: answer with where it went, write nothing.
+          response.baseOffset = check.firstOffset;
+          continue;
+        }
+      }
       let info;
       try {
         info = partition.log.appendAsLeader(data.records, partition.leaderEpoch, now);
@@ -462,6 +480,7 @@ export class Broker implements FetcherHost {
         continue;
       }
       response.baseOffset = info.firstOffset;
+      if (producer || partition.producerState) this.producerState(partition).updateFromRecords(data.records);
       this.env.stats.appended(partition.topic, partition.partition, this.id, info.recordCount, info.bytes, partition.logEndOffset, true);
       if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) this.onHighWatermark(partition);
       this.fetchSession.wakePartition(partition.key);
@@ -630,11 +649,13 @@ export class Broker implements FetcherHost {
     );
   }
 
-  onFollowerAppend(partition: Partition, records: number, bytes: number): void {
+  onFollowerAppend(partition: Partition, records: number, bytes: number, appended: Buffer): void {
+    partition.producerState?.updateFromRecords(appended);
     this.env.stats.appended(partition.topic, partition.partition, this.id, records, bytes, partition.logEndOffset, false);
   }
 
   onTruncated(partition: Partition, fromOffset: number, toOffset: number): void {
+    partition.producerState?.truncateTo(toOffset);
     this.env.events.emit({
       type: 'replica.truncated',
       time: this.now(),
@@ -647,6 +668,46 @@ export class Broker implements FetcherHost {
     });
   }
 
+  // ---- Idempotent producers ------------------------------------------------------------
+
+  /**
+   * The partition's producer state, loaded on first need: the last snapshot, then every batch
+   * after it. Partitions that never see an idempotent producer never pay for the scan.
+   */
+  private producerState(partition: Partition): ProducerStateManager {
+    if (partition.producerState) return partition.producerState;
+    const state = new ProducerStateManager();
+    const log = partition.log;
+    const snapshot = this.env.storage.readFile(`${log.dir}/${PRODUCER_SNAPSHOT_FILE}`);
+    if (snapshot) {
+      try {
+        state.load(JSON.parse(snapshot.toString('utf8')));
+      } catch {
+        // A damaged snapshot: rebuild from the log instead.
+      }
+    }
+    if (state.coveredUpTo > log.logEndOffset) state.truncateTo(log.logEndOffset);
+    let offset = Math.max(log.logStartOffset, state.coveredUpTo);
+    while (offset < log.logEndOffset) {
+      const { records } = log.read(offset, 1 << 20, log.logEndOffset);
+      if (records.length === 0) break;
+      state.updateFromRecords(records);
+      offset = Math.max(offset + 1, state.coveredUpTo);
+    }
+    state.changed = true;
+    partition.producerState = state;
+    return state;
+  }
+
+  private saveProducerStates(): void {
+    for (const partition of this.partitions.values()) {
+      const state = partition.producerState;
+      if (!state?.changed) continue;
+      this.env.storage.writeFileAtomic(`${partition.log.dir}/${PRODUCER_SNAPSHOT_FILE}`, JSON.stringify(state.toJSON()));
+      state.changed = false;
+    }
+  }
+
   // ---- Housekeeping --------------------------------------------------------------------
 
   private highWatermarks(): Map<string, number> {
@@ -657,6 +718,7 @@ export class Broker implements FetcherHost {
 
   /** Saves recovery points, high watermarks and log start offsets (and flushes the logs). */
   checkpoint(): void {
+    this.saveProducerStates();
     this.logManager?.checkpoint(this.highWatermarks());
   }
 
@@ -685,6 +747,9 @@ export class Broker implements FetcherHost {
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+
+/** Where a partition's producer state is saved (Kafka keeps `<offset>.snapshot` files). */
+const PRODUCER_SNAPSHOT_FILE = 'producer-state.json';
 
 function splitKey(key: string): [string, number] {
   const i = key.indexOf('\u0000');

@@ -12,6 +12,7 @@
 import type { TopicConfig } from '../config/topic-config';
 import type { Log } from '../log/log';
 import type { PartitionRegistration } from '../metadata/image';
+import type { ProducerStateManager } from './producer-state';
 
 /** What a leader knows of one follower. */
 export interface FollowerState {
@@ -46,6 +47,8 @@ export class Partition {
   leaderEpochStartOffset = 0;
   readonly followers = new Map<number, FollowerState>();
   pendingIsr: PendingIsrChange | null = null;
+  /** Idempotent producers' state, loaded on first need (see Broker.producerState). */
+  producerState: ProducerStateManager | null = null;
   /** replica.lag.time.max.ms, set by the broker from the cluster settings. */
   replicaLagTimeMaxMs = 30_000;
   private waiting: WaitingProduce[] = [];

@@ -21,7 +21,7 @@ export interface FetcherHost {
   settings: { replicaFetchWaitMaxMs: number; replicaFetchBackoffMs: number; replicaFetchMaxBytes: number; replicaFetchResponseMaxBytes: number; requestTimeoutMs: number };
   sendFetch(leaderId: number, request: import('./messages').FetchRequest, onReply: (response: FetchResponse | null) => void): void;
   sendEpochQuery(leaderId: number, request: import('./messages').EpochEndOffsetRequest[], onReply: (response: EpochEndOffsetResponse[] | null) => void): void;
-  onFollowerAppend(partition: Partition, records: number, bytes: number): void;
+  onFollowerAppend(partition: Partition, records: number, bytes: number, appended: Buffer): void;
   onTruncated(partition: Partition, fromOffset: number, toOffset: number): void;
 }
 
@@ -191,7 +191,7 @@ export class ReplicaFetcher {
     if (data.records.length > 0) {
       try {
         const info = log.appendAsFollower(data.records, this.host.now());
-        this.host.onFollowerAppend(partition, info.recordCount, info.bytes);
+        this.host.onFollowerAppend(partition, info.recordCount, info.bytes, data.records);
       } catch (error) {
         if (!(error instanceof LogAppendError)) throw error;
         entry.state = 'truncating';
