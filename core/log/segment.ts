@@ -261,7 +261,8 @@ export class LogSegment {
     if (first === null) return null;
     if (first.lastOffset >= maxOffset) return { records: Buffer.alloc(0), firstOffset: startOffset };
     let end = first.position + first.size;
-    while (reader.ensure(end, RECORD_BATCH_OVERHEAD)) {
+    // Stop before reading past maxBytes just to look at a batch that could not fit anyway.
+    while (end - first.position + RECORD_BATCH_OVERHEAD <= maxBytes && reader.ensure(end, RECORD_BATCH_OVERHEAD)) {
       const at = reader.at(end);
       const size = batchSizeAt(reader.chunk, at);
       if (lastOffsetAt(reader.chunk, at) >= maxOffset || end + size - first.position > maxBytes) break;
