@@ -203,7 +203,7 @@ export class KafkaConnection {
   close(reason: string | null): void {
     if (this.closed) return;
     this.closed = true;
-    if (reason) this.log(`broker ${this.brokerId}: closing connection from ${this.clientId ?? 'unknown client'} (${this.remoteAddress}): ${reason}`);
+    if (reason) this.log(`broker ${this.brokerId}: closing connection from ${printable(this.clientId ?? 'unknown client')} (${this.remoteAddress}): ${printable(reason)}`);
     this.socket.destroy();
     this.buffered = [];
     this.slots.length = 0;
@@ -213,6 +213,11 @@ export class KafkaConnection {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+/** A client-supplied string made safe for one log line. */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 }
 
 function skipTaggedFields(reader: Reader): void {

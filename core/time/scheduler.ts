@@ -140,13 +140,18 @@ abstract class QueueScheduler implements Scheduler {
       this.advanceTo(next.due);
       const run = next.run;
       next.run = null;
-      run();
+      this.runTask(run);
       return true;
     }
   }
 
   /** Moves the clock (simulated time only). */
   protected advanceTo(_time: number): void {}
+
+  /** Runs one task; simulations let a failure surface, the app's loop survives it. */
+  protected runTask(run: () => void): void {
+    run();
+  }
 }
 
 /**
@@ -218,6 +223,16 @@ export class RealScheduler extends QueueScheduler {
   private stopped = false;
   /** Longest a single drain may run before yielding to I/O. */
   private readonly sliceMs = 20;
+  /** Where a failing task is reported; the loop goes on with the next task. */
+  onError: (error: unknown) => void = (error) => console.error('A cluster task failed:', error);
+
+  protected override runTask(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.onError(error);
+    }
+  }
 
   now(): number {
     return Date.now();

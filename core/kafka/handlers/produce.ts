@@ -48,7 +48,7 @@ export const produce: Handler = (ctx, request, respond) => {
         }),
       );
     });
-  });
+  }).catch((error: unknown) => ctx.context.connection.close(`internal error in Produce: ${(error as Error).message}`));
 };
 
 function responseFor(request: Message, answer: (topic: string, partition: number) => Record<string, unknown>) {
