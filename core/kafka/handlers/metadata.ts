@@ -25,8 +25,11 @@ export const metadata: Handler = (ctx, request, respond) => {
         if (topic) return describeTopic(ctx, topic);
         return { errorCode: missingTopic(ctx, name, allowCreate), name, isInternal: false, partitions: [], topicAuthorizedOperations: UNKNOWN_OPERATIONS };
       });
+  // Like Kafka, list every broker that is not fenced yet, even one that just crashed (its
+  // port refuses connections until the controller fences it): clients that find a partition
+  // leader missing from this list can drop its records instead of retrying.
   const brokers = [...image.brokers.values()]
-    .filter((b) => !b.fenced && ctx.server.isListening(b.id))
+    .filter((b) => !b.fenced && ctx.server.portOf(b.id) !== undefined)
     .map((b) => ({ nodeId: b.id, host: ctx.server.host, port: ctx.server.portOf(b.id)!, rack: null }));
   respond({
     throttleTimeMs: 0,
