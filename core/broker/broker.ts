@@ -585,6 +585,14 @@ export class Broker implements FetcherHost {
     return response;
   }
 
+  /** Whether a fetch of `p` would now find records or an error, without reading (DelayedFetch's check). */
+  hasNews(replicaId: number, p: FetchRequest['partitions'][number]): boolean {
+    const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+    if (!partition || partition.role !== 'leader' || (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch)) return true;
+    const end = replicaId >= 0 ? partition.log.logEndOffset : partition.highWatermark;
+    return p.fetchOffset < end || p.fetchOffset > partition.log.logEndOffset || p.fetchOffset < partition.log.logStartOffset;
+  }
+
   /** ListOffsets: earliest, latest (high watermark) or the first offset at a time. */
   handleListOffsets(requests: ListOffsetsPartitionRequest[]): ListOffsetsPartitionResponse[] {
     return requests.map((r) => {

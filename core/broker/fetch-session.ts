@@ -9,12 +9,16 @@ import type { FetchPartitionResponse, FetchRequest, FetchResponse } from './mess
 /** What the purgatory needs from its broker. */
 export interface FetchReader {
   readPartition(replicaId: number, p: FetchRequest['partitions'][number], maxBytes: number): FetchPartitionResponse;
+  /** Whether a read of `p` would now return records or an error (no read made). */
+  hasNews(replicaId: number, p: FetchRequest['partitions'][number]): boolean;
   schedule(delayMs: number, task: () => void): void;
   readonly running: boolean;
 }
 
 interface Parked {
   request: FetchRequest;
+  /** The request's partitions by key, to check a woken partition without scanning all. */
+  byKey: Map<string, FetchRequest['partitions'][number]>;
   respond: (response: FetchResponse) => void;
   timer: { cancelled: boolean };
   done: boolean;
@@ -34,9 +38,10 @@ export class FetchSession {
       respond(response);
       return;
     }
-    const parked: Parked = { request, respond, timer: { cancelled: false }, done: false };
+    const parked: Parked = { request, byKey: new Map(), respond, timer: { cancelled: false }, done: false };
     for (const p of request.partitions) {
       const key = `${p.topic}-${p.partition}`;
+      parked.byKey.set(key, p);
       let set = this.parkedByPartition.get(key);
       if (!set) this.parkedByPartition.set(key, (set = new Set()));
       set.add(parked);
@@ -60,7 +65,12 @@ export class FetchSession {
       this.pendingWakes.clear();
       for (const k of keys) {
         const set = this.parkedByPartition.get(k);
-        if (set) for (const parked of [...set]) this.complete(parked, false);
+        if (!set) continue;
+        for (const parked of [...set]) {
+          // Kafka's DelayedFetch checks positions, not data: read only once something is there.
+          const p = parked.byKey.get(k);
+          if (p && this.reader.hasNews(parked.request.replicaId, p)) this.complete(parked, false);
+        }
       }
     });
   }
