@@ -2,18 +2,23 @@
  * An embedded multi-broker cluster: the one object a host (the app, the browser host, a
  * test) owns. It wires brokers, the active controller, the in-process network and the
  * metadata store onto one scheduler, elects a controller whenever the current one is lost,
- * and offers the operations the app exposes (brokers, topics, produce, read) plus the
+ * and offers the operations the app exposes (brokers, topics, produce, read, consumer groups) plus the
  * observation interface the UI is built on: `snapshot()` and `on(listener)`.
  */
 import { Broker, type BrokerEnvironment } from './broker/broker';
 import { StatsCollector } from './broker/stats';
 import { Producer, type ProducerOptions, type ProducerRecord, type RecordMetadata } from './client/producer';
+import { ProducerRunner, type ProducerRunnerOptions } from './client/producer-runner';
 import { Reader, type FetchResult, type OffsetSpec } from './client/reader';
+import { Consumer, type ConsumerOptions } from './client/consumer';
+import { GroupAdmin, type CommittedOffsetInfo, type GroupDescription, type GroupListing } from './client/group-admin';
 import type { ClientContext } from './client/client';
 import { APP_DEFAULTS, type ClusterSettings } from './config/cluster-config';
 import { describeTopicConfig } from './config/topic-config';
 import { Controller, type CreateTopicSpec } from './controller/controller';
 import { EventBus, type ClusterEventListener } from './events';
+import { GroupCoordinator } from './group/coordinator';
+import { OffsetCommitStats } from './group/group-events';
 import { FileStorage } from './log/file-storage';
 import { MemoryStorage } from './log/memory-storage';
 import type { Storage } from './log/storage';
@@ -23,7 +28,7 @@ import { Network } from './net/network';
 import { KafkaError } from './protocol/errors';
 import { Random } from './time/random';
 import { RealScheduler, type Scheduler } from './time/scheduler';
-import { buildSnapshot, type ClusterSnapshot } from './view/snapshot';
+import { buildSnapshot, type ClusterSnapshot, type KafkaListenerView } from './view/snapshot';
 import type { Acks } from './broker/messages';
 
 /** How to build a cluster. */
@@ -59,6 +64,8 @@ export class Cluster implements ClientContext {
   readonly storage: Storage;
   readonly store: MetadataStore;
   readonly brokers = new Map<number, Broker>();
+  /** The Kafka listeners, once a host opened them (core/kafka/server.ts). */
+  kafkaListener: KafkaListenerView | null = null;
   private readonly events = new EventBus();
   private readonly stats: StatsCollector;
   private activeController: Controller | null = null;
@@ -66,6 +73,13 @@ export class Cluster implements ClientContext {
   private closed = false;
   private readonly producers = new Map<string, Producer>();
   private reader: Reader | null = null;
+  private admin: GroupAdmin | null = null;
+  /** Group coordinators draw member ids from their own seeded source, so clients keep theirs. */
+  private readonly groupRandom: Random;
+  private readonly commitStats: OffsetCommitStats;
+  private readonly consumerSet = new Set<Consumer>();
+  private consumerSequence = 0;
+  private readonly runners = new Set<ProducerRunner>();
 
   private constructor(options: ClusterOptions) {
     this.scheduler = options.scheduler ?? new RealScheduler();
@@ -76,6 +90,8 @@ export class Cluster implements ClientContext {
     this.store = MetadataStore.open(this.storage, () => this.random.uuid());
     this.store.observer = new MetadataEventTranslator(() => this.scheduler.now(), (event) => this.events.emit(event));
     this.stats = new StatsCollector(this.scheduler, this.events, this.settings.statsIntervalMs);
+    this.groupRandom = new Random((options.seed ?? 0x5eed) ^ 0x6a09e667);
+    this.commitStats = new OffsetCommitStats(this.scheduler, this.events, this.settings.statsIntervalMs);
   }
 
   /** Opens (or creates) a cluster and starts every broker. */
@@ -107,6 +123,18 @@ export class Cluster implements ClientContext {
       controllerId: () => this.controllerId,
       controller: () => this.activeController,
       broker: (id) => this.brokers.get(id),
+      extensions: (broker) => [
+        new GroupCoordinator(broker, {
+          scheduler: this.scheduler,
+          settings: this.settings,
+          network: this.network,
+          events: this.events,
+          random: this.groupRandom,
+          commitStats: this.commitStats,
+          controllerId: () => this.controllerId,
+          controller: () => this.activeController,
+        }),
+      ],
     };
   }
 
@@ -331,6 +359,52 @@ export class Cluster implements ClientContext {
     return this.reader.fetch(topic, partition, offset, options);
   }
 
+  /** A consumer in a group, consuming on its own (see ConsumerOptions); close() or crash() it. */
+  createConsumer(options: ConsumerOptions): Consumer {
+    // The Java client's default client.id: consumer-<group>-<sequence>.
+    const clientId = options.clientId ?? `consumer-${options.groupId}-${++this.consumerSequence}`;
+    const consumer = new Consumer(this, { ...options, clientId }, (done) => this.consumerSet.delete(done));
+    this.consumerSet.add(consumer);
+    return consumer;
+  }
+
+  /** The in-app consumers not closed yet (crashed and failed ones stay, showing their last state, until closed). */
+  consumers(): Consumer[] {
+    return [...this.consumerSet];
+  }
+
+  /** Produces one record, a burst, or a steady rate with templated values. */
+  createProducerRunner(options: ProducerRunnerOptions): ProducerRunner {
+    const runner = new ProducerRunner(this, options);
+    this.runners.add(runner);
+    return runner;
+  }
+
+  private groupAdmin(): GroupAdmin {
+    this.admin ??= new GroupAdmin(this, 'brokerscope-app');
+    return this.admin;
+  }
+
+  /** Every consumer group with its state and coordinator (ListGroups at every broker). */
+  listGroups(): Promise<GroupListing[]> {
+    return this.groupAdmin().listGroups();
+  }
+
+  /** A group's state, assignor and members with their assignments (DescribeGroups). */
+  describeGroup(groupId: string): Promise<GroupDescription> {
+    return this.groupAdmin().describeGroup(groupId);
+  }
+
+  /** Deletes an Empty group and its committed offsets (DeleteGroups); NON_EMPTY_GROUP or GROUP_ID_NOT_FOUND otherwise. */
+  deleteGroup(groupId: string): Promise<void> {
+    return this.groupAdmin().deleteGroup(groupId);
+  }
+
+  /** A group's committed offsets with lag per partition (OffsetFetch and ListOffsets). */
+  committedOffsets(groupId: string): Promise<CommittedOffsetInfo[]> {
+    return this.groupAdmin().committedOffsets(groupId);
+  }
+
   /** The offset for earliest, latest, or the first record at or after a time. */
   listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<{ offset: number; timestamp: number }> {
     this.reader ??= this.createReader('brokerscope-app');
@@ -339,10 +413,14 @@ export class Cluster implements ClientContext {
 
   // ---- Lifetime --------------------------------------------------------------------------
 
-  /** Shuts every broker down cleanly and closes the metadata log. */
+  /** Stops the in-app clients, shuts every broker down cleanly and closes the metadata log. */
   close(): void {
     if (this.closed) return;
     this.stats.flush();
+    this.commitStats.flush();
+    // In-app clients go with the cluster that hosts them (they stop without committing).
+    for (const consumer of this.consumerSet) consumer.crash();
+    for (const runner of this.runners) runner.close();
     for (const broker of this.brokers.values()) broker.stop({ graceful: true });
     this.activeController?.deactivate();
     this.closed = true;
@@ -353,6 +431,7 @@ export class Cluster implements ClientContext {
   /** Flushes the gathered stats events now (before reading a snapshot in tests). */
   flushStats(): void {
     this.stats.flush();
+    this.commitStats.flush();
   }
 
   /** Totals of records and bytes produced since start. */

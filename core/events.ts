@@ -3,6 +3,7 @@
  * Every event is plain data with the cluster time it happened at. High-rate facts (records
  * appended, high watermarks) arrive gathered per interval, never one event per record.
  */
+import type { GroupEvent } from './group/group-events';
 import type { ElectionReason } from './metadata/image';
 
 /** Appended records on one replica during one stats interval. */
@@ -46,7 +47,8 @@ export type ClusterEvent =
   | { type: 'replica.truncated'; time: number; topic: string; partition: number; brokerId: number; fromOffset: number; toOffset: number; leaderEpoch: number }
   | { type: 'records.appended'; time: number; intervalMs: number; appends: AppendCount[] }
   | { type: 'high-watermark.advanced'; time: number; partitions: { topic: string; partition: number; highWatermark: number }[] }
-  | { type: 'log.segments-deleted'; time: number; topic: string; partition: number; brokerId: number; segments: number; logStartOffset: number };
+  | { type: 'log.segments-deleted'; time: number; topic: string; partition: number; brokerId: number; segments: number; logStartOffset: number }
+  | GroupEvent;
 
 /** The `type` names of cluster events. */
 export type ClusterEventType = ClusterEvent['type'];

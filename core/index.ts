@@ -14,6 +14,14 @@ export type { ClusterSnapshot, BrokerSnapshot, TopicSnapshot, PartitionSnapshot,
 export type { Acks } from './broker/messages';
 export { Producer, type ProducerRecord, type ProducerOptions, type RecordMetadata } from './client/producer';
 export { Reader, type FetchResult, type OffsetSpec } from './client/reader';
+export { Consumer, CONSUMER_DEFAULTS, type ConsumerOptions, type ConsumedRecord, type ConsumerState, type ConsumerSnapshot } from './client/consumer';
+export { ProducerRunner, type ProducerRunnerOptions, type ProducerRunnerStats } from './client/producer-runner';
+export type { GroupListing, GroupDescription, GroupMemberDescription, CommittedOffsetInfo } from './client/group-admin';
+export type { GroupSnapshot, GroupMemberSnapshot, GroupOffsetSnapshot } from './group/snapshot';
+export type { GroupEvent, RebalanceReason, MemberAssignmentChange, OffsetCommitCount } from './group/group-events';
+export type { GroupState } from './group/group';
+export { ASSIGNOR_NAMES, type AssignorName } from './group/assignors';
+export type { TopicPartition } from './group/consumer-protocol';
 export { KafkaError, errorByCode, errorCode, type KafkaErrorName } from './protocol/errors';
 export { murmur2, partitionForKey } from './protocol/murmur2';
 export { encodeRecordBatch, decodeRecordBatches, decodeRecordBatchesAsync, type DecodedRecord, type RecordHeader } from './protocol/records';

@@ -9,6 +9,7 @@
  * recovers from the files (LogManager) and from the metadata log.
  */
 import type { ClusterSettings } from '../config/cluster-config';
+import { isInternalTopic } from '../controller/topic-validation';
 import { resolveTopicConfig, type TopicConfig } from '../config/topic-config';
 import type { AlterPartitionResponse, BrokerHeartbeatResponse, Controller } from '../controller/controller';
 import type { EventBus } from '../events';
@@ -447,6 +448,11 @@ export class Broker implements FetcherHost {
         logStartOffset: -1,
       };
       responses.push(response);
+      if (!request.internalTopicsAllowed && isInternalTopic(data.topic)) {
+        response.error = 'INVALID_TOPIC_EXCEPTION';
+        response.errorMessage = `Cannot append to internal topic ${data.topic}`;
+        continue;
+      }
       const partition = this.leaderPartition(data.topic, data.partition, response);
       if (!partition) continue;
       response.logStartOffset = partition.log.logStartOffset;
@@ -733,6 +739,8 @@ export class Broker implements FetcherHost {
   private enforceRetention(): void {
     const now = this.now();
     for (const partition of this.partitions.values()) {
+      // Retention applies to topics with the delete policy; compacted ones keep their segments.
+      if (!partition.config.cleanupPolicy.includes('delete')) continue;
       const deleted = partition.log.deleteOldSegments(now, partition.highWatermark);
       if (deleted > 0) {
         this.env.events.emit({

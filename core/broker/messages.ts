@@ -21,6 +21,8 @@ export interface ProduceRequest {
   acks: Acks;
   timeoutMs: number;
   partitions: ProducePartitionData[];
+  /** Only the broker's own services (the group coordinator) may write to internal topics. */
+  internalTopicsAllowed?: boolean;
 }
 
 /** The answer for one partition of a produce. */

@@ -40,8 +40,26 @@ export interface ClusterSettings {
   defaultReplicationFactor: number;
   /** offsets.topic.num.partitions: partitions of __consumer_offsets. */
   offsetsTopicNumPartitions: number;
-  /** offsets.topic.replication.factor. */
+  /** offsets.topic.replication.factor (capped at the live brokers when the topic is created). */
   offsetsTopicReplicationFactor: number;
+  /** offsets.topic.segment.bytes: segment.bytes of __consumer_offsets. */
+  offsetsTopicSegmentBytes: number;
+  /** offsets.load.buffer.size: bytes a coordinator reads per step while loading a partition. */
+  offsetsLoadBufferSize: number;
+  /** offsets.commit.timeout.ms: how long a commit (or group write) waits for the replicas. */
+  offsetCommitTimeoutMs: number;
+  /** offset.metadata.max.bytes: longest metadata string a commit may carry. */
+  offsetMetadataMaxBytes: number;
+  /** offsets.retention.check.interval.ms: how often empty groups without offsets are dropped. */
+  offsetsRetentionCheckIntervalMs: number;
+  /** group.initial.rebalance.delay.ms: how long an empty group's first rebalance waits for more members. */
+  groupInitialRebalanceDelayMs: number;
+  /** group.min.session.timeout.ms: the shortest session timeout a member may ask for. */
+  groupMinSessionTimeoutMs: number;
+  /** group.max.session.timeout.ms: the longest session timeout a member may ask for. */
+  groupMaxSessionTimeoutMs: number;
+  /** group.max.size: most members a group accepts. */
+  groupMaxSize: number;
   /** How often appended-record counts are gathered into one event (not a Kafka setting). */
   statsIntervalMs: number;
   /** Broker-level topic config defaults (log.retention.ms and friends), by topic config name. */
@@ -68,6 +86,15 @@ export const KAFKA_DEFAULTS: ClusterSettings = {
   defaultReplicationFactor: 1,
   offsetsTopicNumPartitions: 50,
   offsetsTopicReplicationFactor: 3,
+  offsetsTopicSegmentBytes: 104_857_600,
+  offsetsLoadBufferSize: 5_242_880,
+  offsetCommitTimeoutMs: 5_000,
+  offsetMetadataMaxBytes: 4_096,
+  offsetsRetentionCheckIntervalMs: 600_000,
+  groupInitialRebalanceDelayMs: 3_000,
+  groupMinSessionTimeoutMs: 6_000,
+  groupMaxSessionTimeoutMs: 1_800_000,
+  groupMaxSize: 2_147_483_647,
   statsIntervalMs: 100,
   topicConfigDefaults: {},
 };
@@ -84,4 +111,7 @@ export const APP_DEFAULTS: ClusterSettings = {
   logFlushOffsetCheckpointIntervalMs: 10_000,
   defaultReplicationFactor: 3,
   offsetsTopicNumPartitions: 10,
+  groupInitialRebalanceDelayMs: 500,
+  // Lets the app's consumers use session timeouts short enough to watch a crash play out.
+  groupMinSessionTimeoutMs: 1_000,
 };

@@ -12,6 +12,7 @@
  */
 import type { ClusterSettings } from '../config/cluster-config';
 import { InvalidConfigError, resolveTopicConfig, validateTopicConfigs } from '../config/topic-config';
+import { OFFSETS_TOPIC } from '../group/offsets-records';
 import { type ElectionReason, type MetadataRecord, type PartitionRegistration, type TopicImage } from '../metadata/image';
 import type { MetadataStore } from '../metadata/store';
 import { KafkaError } from '../protocol/errors';
@@ -275,6 +276,23 @@ export class Controller {
       ...topic.partitions.map((registration, partition): MetadataRecord => ({ type: 'Partition', topic: topic.name, partition, registration })),
     ]);
     return this.image.topics.get(topic.name)!;
+  }
+
+  /**
+   * Creates __consumer_offsets as a Kafka broker auto-creates it on the first FindCoordinator:
+   * offsets.topic.num.partitions partitions, compacted, segment.bytes from
+   * offsets.topic.segment.bytes, and offsets.topic.replication.factor replicas capped at the
+   * brokers alive now (Kafka would refuse until enough brokers are up). A no-op if it exists.
+   */
+  createOffsetsTopic(): void {
+    this.requireActive();
+    if (this.image.topics.has(OFFSETS_TOPIC)) return;
+    this.createTopic({
+      name: OFFSETS_TOPIC,
+      partitions: this.settings.offsetsTopicNumPartitions,
+      replicationFactor: Math.min(this.settings.offsetsTopicReplicationFactor, this.unfencedBrokerIds().length),
+      configs: { 'cleanup.policy': 'compact', 'segment.bytes': String(this.settings.offsetsTopicSegmentBytes), 'compression.type': 'producer' },
+    });
   }
 
   /** Where the replicas of `partitions` new partitions would go (validating counts). */

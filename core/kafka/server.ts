@@ -63,6 +63,7 @@ export class KafkaServer {
       else if (event.type === 'broker.stopped') this.shut(event.brokerId);
     });
     await Promise.all([...this.cluster.brokers.values()].filter((b) => b.running).map((b) => this.open(b.id)));
+    this.cluster.kafkaListener = this;
   }
 
   /** `127.0.0.1:p1,127.0.0.1:p2,...` of every broker with a port. */
@@ -171,6 +172,7 @@ export class KafkaServer {
   /** Closes every listener and connection. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.cluster.kafkaListener === this) this.cluster.kafkaListener = null;
     this.unsubscribe?.();
     for (const id of [...this.servers.keys()]) this.shut(id);
   }

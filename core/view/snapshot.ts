@@ -1,12 +1,15 @@
 /**
  * The plain-data picture of a cluster that the UI draws: brokers with liveness and the
  * controller, topics and partitions with leader, epoch, replicas, ISR, high watermark, log
- * start offset and each replica's log end offset. It is built from the controller's metadata
+ * start offset and each replica's log end offset, and consumer groups with their members,
+ * committed offsets and lag. It is built from the controller's metadata
  * (what the cluster decided) and each broker's own replica state (what each log holds).
  */
 import type { Cluster } from '../cluster';
 import type { BrokerState } from '../broker/broker';
 import { isInternalTopic } from '../controller/topic-validation';
+import type { ConsumerSnapshot } from '../client/consumer';
+import { buildGroupSnapshots, type GroupSnapshot } from '../group/snapshot';
 
 /** One broker in a snapshot. */
 export interface BrokerSnapshot {
@@ -75,6 +78,33 @@ export interface ClusterSnapshot {
   metadataOffset: number;
   brokers: BrokerSnapshot[];
   topics: TopicSnapshot[];
+  /** Consumer groups, as their coordinators hold them, with committed offsets and lag. */
+  groups: GroupSnapshot[];
+  /** The in-app consumers. */
+  consumers: ConsumerSnapshot[];
+  /** The Kafka listeners, when the host opened them: bootstrap string and connected clients. */
+  kafka: KafkaListenerSnapshot | null;
+}
+
+/** A client connected to a broker's Kafka listener. */
+export interface KafkaClientSnapshot {
+  brokerId: number;
+  clientId: string | null;
+  address: string;
+  connectedAt: number;
+  requests: number;
+}
+
+/** The Kafka listeners as the UI shows them. */
+export interface KafkaListenerSnapshot {
+  bootstrap: string;
+  clients: KafkaClientSnapshot[];
+}
+
+/** What a snapshot needs of the Kafka listeners (core/kafka's KafkaServer). */
+export interface KafkaListenerView {
+  readonly bootstrap: string;
+  clients(): KafkaClientSnapshot[];
 }
 
 /** Builds the snapshot of a cluster now. */
@@ -149,6 +179,9 @@ export function buildSnapshot(cluster: Cluster): ClusterSnapshot {
     metadataOffset: image.offset,
     brokers,
     topics,
+    groups: buildGroupSnapshots(cluster.brokers),
+    consumers: cluster.consumers().map((consumer) => consumer.snapshot()),
+    kafka: cluster.kafkaListener ? { bootstrap: cluster.kafkaListener.bootstrap, clients: cluster.kafkaListener.clients() } : null,
   };
 }
 

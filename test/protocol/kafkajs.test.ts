@@ -2,9 +2,11 @@
  * kafkajs 2.2 against the embedded cluster: the admin client creates and describes topics,
  * and an idempotent producer writes 10,000 keyed records with acks=all while a broker is
  * stopped and restarted mid-way; every record lands exactly once, at the partition the Java
- * client would choose for its key.
+ * client would choose for its key. A consumer group of three then reads every record and
+ * commits; when one member leaves, the others take over its partitions; a restarted consumer
+ * resumes from the committed offsets.
  */
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../../core/index';
 import { startCluster, waitFor, type ListeningCluster } from './harness';
@@ -79,4 +81,49 @@ describe('kafkajs', () => {
     expect(seen.size).toBe(total);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
   }, 120_000);
+
+  it('a consumer group of 3 reads every record, rebalances when one leaves, and resumes from commits', async () => {
+    const consumed = new Map<string, number>();
+    const owners = new Map<string, Set<number>>();
+    const consumers: Consumer[] = [];
+    for (let i = 0; i < 3; i++) {
+      const consumer = kafka.consumer({ groupId: 'readers', sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 10_000, maxWaitTimeInMs: 200 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'idempotent', fromBeginning: true });
+      const name = `c${i}`;
+      consumer.on(consumer.events.GROUP_JOIN, (event) => owners.set(name, new Set((event.payload.memberAssignment.idempotent as number[]) ?? [])));
+      await consumer.run({
+        autoCommitInterval: 500,
+        eachMessage: async ({ message }) => {
+          const value = message.value!.toString();
+          consumed.set(value, (consumed.get(value) ?? 0) + 1);
+        },
+      });
+      consumers.push(consumer);
+    }
+    await waitFor(() => consumed.size === 10_000, 60_000, 'every record consumed');
+    await waitFor(() => owners.size === 3 && [...owners.values()].every((set) => set.size === 1), 30_000, 'one partition each');
+    // One member leaves cleanly: the two others share its partition in the next generation.
+    const leaving = consumers.pop()!;
+    owners.delete('c2');
+    await leaving.disconnect();
+    await waitFor(() => [...owners.values()].reduce((sum, set) => sum + set.size, 0) === 3 && owners.size === 2, 30_000, 'rebalanced to two members');
+    await Promise.all(consumers.map((c) => c.disconnect()));
+    const committed = await admin.fetchOffsets({ groupId: 'readers', topics: ['idempotent'] });
+    const ends = env.cluster.snapshot().topics.find((t) => t.name === 'idempotent')!.partitions.map((p) => p.highWatermark);
+    for (const p of committed[0].partitions) expect(Number(p.offset)).toBe(ends[p.partition]);
+    // A restarted consumer resumes from the committed offsets: it sees only what comes next.
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'idempotent', messages: [{ key: 'key-1', value: 'after-restart' }] });
+    await producer.disconnect();
+    const seen: string[] = [];
+    const restarted = kafka.consumer({ groupId: 'readers', sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
+    await restarted.connect();
+    await restarted.subscribe({ topic: 'idempotent', fromBeginning: true });
+    await restarted.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    await waitFor(() => seen.length >= 1, 30_000, 'the new record');
+    expect(seen).toEqual(['after-restart']);
+    await restarted.disconnect();
+  }, 180_000);
 });

@@ -62,4 +62,16 @@ describe.skipIf(!hasKcat && !process.env.CI)('kcat', () => {
     for (const offsets of perPartition.values()) expect(offsets).toEqual(offsets.map((_, i) => i));
     await waitFor(() => env.cluster.snapshot().topics.find((t) => t.name === 'kcat-topic')!.partitions.reduce((sum, p) => sum + p.highWatermark, 0) === 50);
   });
+
+  it('-G consumes as a group, commits, and a second run resumes from the committed offsets', async () => {
+    const first = await kcat(['-G', 'kcat-group', 'kcat-topic', '-X', 'auto.offset.reset=earliest', '-e', '-f', '%p\t%o\n']);
+    expect(first.stdout.trim().split('\n')).toHaveLength(50);
+    await kcat(['-P', '-t', 'kcat-topic', '-K:', '-X', 'partitioner=murmur2_random'], 'late:arrival\n');
+    const second = await kcat(['-G', 'kcat-group', 'kcat-topic', '-e', '-f', '%k=%s\n']);
+    expect(second.stdout.trim().split('\n')).toEqual(['late=arrival']);
+    const group = await env.cluster.describeGroup('kcat-group');
+    expect(group.protocolType).toBe('consumer');
+    const committed = await env.cluster.committedOffsets('kcat-group');
+    expect(committed.reduce((sum, c) => sum + c.committedOffset, 0)).toBe(51);
+  });
 });

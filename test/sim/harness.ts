@@ -7,6 +7,8 @@ import { expect } from 'vitest';
 import { Cluster, KAFKA_DEFAULTS, MemoryStorage, SimScheduler, type ClusterSettings, type ProducerRecord, type RecordMetadata } from '../../core/index';
 import type { KafkaError } from '../../core/protocol/errors';
 import { decodeRecordBatches } from '../../core/protocol/records';
+import { groupCoordinatorOf } from '../../core/group/coordinator';
+import { CONSUMER_PROTOCOL_TYPE, decodeAssignment } from '../../core/group/consumer-protocol';
 
 /** Options of a simulated cluster. */
 export interface SimOptions {
@@ -114,9 +116,11 @@ export class Sim {
 
   /**
    * Invariants after every task: one leader per partition and epoch; a leader's high watermark
-   * never moves back within its epoch and never passes its own log end offset.
+   * never moves back within its epoch and never passes its own log end offset; no partition is
+   * owned by two members of one generation of a group.
    */
   checkInvariants(): void {
+    this.checkGroupInvariants();
     const leaders = new Map<string, number>();
     for (const broker of this.cluster.brokers.values()) {
       if (!broker.running) continue;
@@ -135,6 +139,38 @@ export class Sim {
           throw new Error(`HW moved back from ${previous} to ${partition.highWatermark} on ${hwKey} (seed ${this.seed})`);
         }
         this.highWatermarks.set(hwKey, partition.highWatermark);
+      }
+    }
+  }
+
+  /**
+   * One owner per partition per generation: among the in-app consumers (each holding the
+   * partitions of the generation that assigned them) and among the assignments a coordinator
+   * handed out to a stable group.
+   */
+  private checkGroupInvariants(): void {
+    const owners = new Map<string, string>();
+    for (const consumer of this.cluster.consumers()) {
+      const { generationId, partitions } = consumer.ownership();
+      for (const p of partitions) {
+        const key = `${consumer.groupId} generation ${generationId}: ${p.topic}-${p.partition}`;
+        const other = owners.get(key);
+        if (other !== undefined) throw new Error(`two owners (${other}, ${consumer.clientId}) of ${key} (seed ${this.seed})`);
+        owners.set(key, consumer.clientId);
+      }
+    }
+    for (const broker of this.cluster.brokers.values()) {
+      const coordinator = broker.running ? groupCoordinatorOf(broker) : undefined;
+      for (const group of coordinator?.groups.values() ?? []) {
+        if (group.state !== 'Stable' || group.protocolType !== CONSUMER_PROTOCOL_TYPE) continue;
+        const assigned = new Set<string>();
+        for (const member of group.members.values()) {
+          for (const p of member.assignment.length > 0 ? decodeAssignment(member.assignment).partitions : []) {
+            const key = `${p.topic}-${p.partition}`;
+            if (assigned.has(key)) throw new Error(`${key} assigned twice in generation ${group.generationId} of ${group.groupId} (seed ${this.seed})`);
+            assigned.add(key);
+          }
+        }
       }
     }
   }
