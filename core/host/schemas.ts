@@ -1,0 +1,98 @@
+/**
+ * Validation of every command's arguments, in the process that receives them (Electron's main
+ * process, the browser host's server, and the host again on its side of the worker). Input from
+ * a window is untrusted: a malformed call gets INVALID_REQUEST with a sentence naming the
+ * field, and nothing reaches the cluster. Bounds keep one call from asking for unbounded work.
+ */
+import { z } from 'zod';
+import type { CommandArgs, CommandError, CommandName } from './contract';
+
+/** Most records one produce call may send (records x repeat). */
+export const MAX_RECORDS_PER_PRODUCE = 100_000;
+/** Most records one page of the message browser may ask for. */
+export const MAX_RECORDS_PER_PAGE = 2_000;
+/** Fastest steady producer, in records per second. */
+export const MAX_STEADY_RATE = 100_000;
+/** Largest key or value typed into a form, in characters. */
+const MAX_TEXT = 1_048_576;
+
+const brokerId = z.number().int().min(0).max(1_000_000);
+const topicName = z.string().min(1).max(300);
+const partition = z.number().int().min(0).max(100_000);
+const offset = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const acks = z.union([z.literal(0), z.literal(1), z.literal(-1)]);
+const text = z.string().max(MAX_TEXT);
+
+const topicSpec = z.strictObject({
+  name: topicName,
+  partitions: z.number().int().min(1).max(10_000),
+  replicationFactor: z.number().int().min(1).max(1_000),
+  configs: z.record(z.string().max(200), z.string().max(1_000)),
+});
+
+const draftRecord = z.strictObject({
+  key: text.nullable(),
+  value: text.nullable(),
+  headers: z.array(z.strictObject({ key: z.string().max(1_000), value: text.nullable() })).max(100),
+  partition: partition.nullable(),
+});
+
+const schemas: { [N in CommandName]: z.ZodType<CommandArgs<N>> } = {
+  stopBroker: z.strictObject({ brokerId, graceful: z.boolean().optional() }),
+  startBroker: z.strictObject({ brokerId }),
+  addBroker: z.strictObject({}) as z.ZodType<Record<string, never>>,
+  previewTopic: topicSpec,
+  createTopic: topicSpec,
+  deleteTopic: z.strictObject({ name: topicName }),
+  createPartitions: z.strictObject({ name: topicName, totalPartitions: z.number().int().min(1).max(10_000) }),
+  describeTopicConfigs: z.strictObject({ name: topicName }),
+  produce: z
+    .strictObject({
+      topic: topicName,
+      records: z.array(draftRecord).min(1).max(MAX_RECORDS_PER_PRODUCE),
+      acks,
+      repeat: z.number().int().min(1).max(MAX_RECORDS_PER_PRODUCE).optional(),
+      expandTemplates: z.boolean().optional(),
+    })
+    .refine((args) => args.records.length * (args.repeat ?? 1) <= MAX_RECORDS_PER_PRODUCE, {
+      message: `one produce sends at most ${MAX_RECORDS_PER_PRODUCE.toLocaleString('en-US')} records`,
+    }),
+  startProducer: z.strictObject({
+    topic: topicName,
+    recordsPerSecond: z.number().min(0.1).max(MAX_STEADY_RATE),
+    key: text.nullable(),
+    value: text,
+    acks,
+  }),
+  stopProducer: z.strictObject({ id: z.string().min(1).max(100) }),
+  fetchRecords: z.strictObject({ topic: topicName, partition, offset, maxRecords: z.number().int().min(1).max(MAX_RECORDS_PER_PAGE) }),
+  listOffset: z.strictObject({
+    topic: topicName,
+    partition,
+    position: z.union([z.literal('earliest'), z.literal('latest'), z.strictObject({ timestamp: z.number().int().min(0) })]),
+  }),
+};
+
+/** Whether a name is one of the host's commands. */
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(schemas, name);
+}
+
+/** Checks a command's arguments: the parsed value, or an INVALID_REQUEST error naming what is wrong. */
+export function parseCommandArgs<N extends CommandName>(
+  name: unknown,
+  args: unknown,
+): { ok: true; name: N; args: CommandArgs<N> } | { ok: false; error: CommandError } {
+  if (!isCommandName(name)) {
+    return { ok: false, error: { name: 'INVALID_REQUEST', message: `INVALID_REQUEST: there is no command "${String(name).slice(0, 60)}".` } };
+  }
+  const parsed = schemas[name].safeParse(args);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+      .join('; ');
+    return { ok: false, error: { name: 'INVALID_REQUEST', message: `INVALID_REQUEST: ${name} was called with bad arguments (${issues}).` } };
+  }
+  return { ok: true, name: name as N, args: parsed.data as CommandArgs<N> };
+}

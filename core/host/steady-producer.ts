@@ -1,0 +1,147 @@
+/**
+ * The steady producer: records at a chosen rate with templated keys and values, on the
+ * cluster's scheduler. Each tick sends what the rate owes since the start, split into sends of
+ * at most one batch.size (16 KiB) each, so keyless records spread across partitions the way
+ * the Java client's sticky partitioner spreads them batch by batch. In-flight records are
+ * bounded (two seconds' worth): while the cluster cannot keep up, ticks send nothing rather
+ * than queueing without limit. Small and replaceable by the engine's own runner.
+ */
+import type { Cluster } from '../cluster';
+import type { Producer, ProducerRecord } from '../client/producer';
+import { KafkaError } from '../protocol/errors';
+import { Random } from '../time/random';
+import type { Timer } from '../time/scheduler';
+import type { SteadyProducerSpec, SteadyProducerStatus } from './contract';
+import { expandTemplate, hasPlaceholders } from './templates';
+
+/** batch.size, the Java producer's default: the most bytes a send carries. */
+const BATCH_BYTES = 16_384;
+/** The longest a tick waits, so slow rates still send on time and fast ones send in batches. */
+const TICK_MS = 50;
+/** Most steady producers at once. */
+export const MAX_STEADY_PRODUCERS = 20;
+
+class SteadyProducer {
+  readonly status: SteadyProducerStatus;
+  private timer: Timer | null = null;
+  private inFlight = 0;
+  private owed = 0;
+  private lastTick: number;
+  private readonly producer: Producer;
+  private readonly templated: boolean;
+
+  constructor(
+    private readonly cluster: Cluster,
+    id: string,
+    spec: SteadyProducerSpec,
+    private readonly random: Random,
+    private readonly onChange: () => void,
+  ) {
+    const now = cluster.scheduler.now();
+    this.status = { ...spec, id, startedAt: now, sentRecords: 0, failedRecords: 0, lastError: null };
+    this.lastTick = now;
+    this.producer = cluster.createProducer({ clientId: `brokerscope-steady-${id}`, acks: spec.acks, deliveryTimeoutMs: 30_000 });
+    this.templated = hasPlaceholders(spec.key) || hasPlaceholders(spec.value);
+    this.tick();
+  }
+
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  private tick(): void {
+    const now = this.cluster.scheduler.now();
+    const rate = this.status.recordsPerSecond;
+    this.owed += ((now - this.lastTick) / 1000) * rate;
+    this.lastTick = now;
+    const due = Math.floor(this.owed);
+    if (due > 0 && this.inFlight < Math.max(1, rate * 2)) {
+      this.owed -= due;
+      this.send(due, now);
+    } else if (due > 0) {
+      // Backpressure: drop what is owed instead of queueing it.
+      this.owed -= due;
+    }
+    const interval = Math.min(TICK_MS, Math.max(1, 1000 / rate));
+    this.timer = this.cluster.scheduler.schedule(interval, () => this.tick());
+  }
+
+  private send(count: number, now: number): void {
+    const records: ProducerRecord[] = new Array(count);
+    let seq = this.status.sentRecords + this.status.failedRecords + this.inFlight;
+    let bytes = 0;
+    for (let i = 0; i < count; i++, seq++) {
+      const context = { seq, now, random: this.random };
+      const key = this.templated && this.status.key !== null ? expandTemplate(this.status.key, context) : this.status.key;
+      const value = this.templated ? expandTemplate(this.status.value, context) : this.status.value;
+      records[i] = { key, value };
+      bytes += value.length + (key?.length ?? 0) + 20;
+    }
+    const perSend = Math.max(1, Math.floor(BATCH_BYTES / Math.max(1, bytes / count)));
+    for (let start = 0; start < count; start += perSend) {
+      const chunk = records.slice(start, start + perSend);
+      this.inFlight += chunk.length;
+      this.producer.send(this.status.topic, chunk, (error) => {
+        this.inFlight -= chunk.length;
+        if (error) {
+          this.status.failedRecords += chunk.length;
+          this.status.lastError = error.message;
+        } else {
+          this.status.sentRecords += chunk.length;
+        }
+        this.onChange();
+      });
+    }
+  }
+}
+
+/** Every steady producer of a host. */
+export class SteadyProducers {
+  private readonly running = new Map<string, SteadyProducer>();
+  private nextId = 1;
+  private readonly random: Random;
+
+  constructor(
+    private readonly cluster: Cluster,
+    seed: number,
+    private readonly onChange: () => void,
+  ) {
+    this.random = new Random(seed);
+  }
+
+  /** Starts one; returns its id. */
+  start(spec: SteadyProducerSpec): string {
+    if (this.running.size >= MAX_STEADY_PRODUCERS) throw new KafkaError('INVALID_REQUEST', `At most ${MAX_STEADY_PRODUCERS} steady producers run at once; stop one first.`);
+    const id = `producer-${this.nextId++}`;
+    this.running.set(id, new SteadyProducer(this.cluster, id, spec, this.random.fork(), this.onChange));
+    this.onChange();
+    return id;
+  }
+
+  /** Stops one; false when there is no such producer. */
+  stop(id: string): boolean {
+    const producer = this.running.get(id);
+    if (!producer) return false;
+    producer.stop();
+    this.running.delete(id);
+    this.onChange();
+    return true;
+  }
+
+  /** Stops the producers writing to a topic (it was deleted). */
+  stopForTopic(topic: string): void {
+    for (const [id, producer] of this.running) if (producer.status.topic === topic) this.stop(id);
+  }
+
+  /** Copies of every producer's status. */
+  statuses(): SteadyProducerStatus[] {
+    return [...this.running.values()].map((producer) => ({ ...producer.status }));
+  }
+
+  /** Stops them all. */
+  close(): void {
+    for (const producer of this.running.values()) producer.stop();
+    this.running.clear();
+  }
+}

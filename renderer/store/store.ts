@@ -1,0 +1,157 @@
+/**
+ * The window's one store (zustand, vanilla): the cluster slice fed by the bridge, and the UI
+ * slice (selection, hover, panels, the produce draft, sent-message paths). Components read it
+ * through narrow selectors; the map's paint loop reads it with getState in requestAnimationFrame.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { AcksSetting, HostBridge, HostUpdate, ProduceOutcome } from '../../core/host/contract';
+import { applyUpdate, EMPTY_CLUSTER, type ClusterState } from './cluster-state';
+
+/** What the inspector shows. */
+export type Selection = { kind: 'cluster' } | { kind: 'topic'; topic: string } | { kind: 'broker'; brokerId: number } | { kind: 'create-topic' };
+
+/** The inspector's tabs for a topic. */
+export type TopicTab = 'overview' | 'produce' | 'browse';
+
+/** A partition the pointer is over on the map. */
+export interface HoveredPartition {
+  topic: string;
+  partition: number;
+  /** Where the pointer is, in the map's coordinates (for the tooltip). */
+  x: number;
+  y: number;
+}
+
+/** A produced record's trip across the map: producer to leader, leader to followers. */
+export interface MessagePath {
+  id: number;
+  topic: string;
+  partition: number;
+  startedAt: number;
+}
+
+/** The produce form's fields, kept while the user switches tabs (and filled by replay). */
+export interface ProduceDraft {
+  key: string;
+  value: string;
+  valueFormat: 'text' | 'json';
+  headers: { key: string; value: string }[];
+  /** '' for automatic (the partitioner chooses). */
+  partition: string;
+  acks: AcksSetting;
+  count: string;
+  ratePerSecond: string;
+}
+
+/** The UI slice. */
+export interface UiState {
+  connection: 'connecting' | 'open' | 'closed';
+  selection: Selection;
+  topicTab: TopicTab;
+  hovered: HoveredPartition | null;
+  paths: MessagePath[];
+  draft: ProduceDraft;
+  lastProduce: { topic: string; outcome: ProduceOutcome | null; error: string | null; at: number } | null;
+  /** Focus requests for the keyboard shortcuts (the search box). */
+  searchFocusRequest: number;
+}
+
+/** The whole store. */
+export interface AppState extends ClusterState, UiState {
+  bridge: HostBridge | null;
+  applyHostUpdate(update: HostUpdate): void;
+  select(selection: Selection, tab?: TopicTab): void;
+  setTopicTab(tab: TopicTab): void;
+  setHovered(hovered: HoveredPartition | null): void;
+  setDraft(patch: Partial<ProduceDraft>): void;
+  showPath(topic: string, partition: number): void;
+}
+
+/** The produce form when nothing was typed yet. */
+export const EMPTY_DRAFT: ProduceDraft = {
+  key: '',
+  value: '',
+  valueFormat: 'text',
+  headers: [],
+  partition: '',
+  acks: -1,
+  count: '1',
+  ratePerSecond: '10',
+};
+
+/** How long a message path is drawn. */
+export const PATH_MS = 1_200;
+let nextPathId = 1;
+
+/** Creates the store; `now` is injectable for tests. */
+export function createAppStore(bridge: HostBridge | null, now: () => number = () => performance.now()): StoreApi<AppState> {
+  return createStore<AppState>()((set, get) => ({
+    ...EMPTY_CLUSTER,
+    connection: 'connecting',
+    selection: { kind: 'cluster' },
+    topicTab: 'overview',
+    hovered: null,
+    paths: [],
+    draft: EMPTY_DRAFT,
+    lastProduce: null,
+    searchFocusRequest: 0,
+    bridge,
+    applyHostUpdate(update) {
+      const next = applyUpdate(get(), update, now());
+      if (next === 'gap') {
+        get().bridge?.requestSnapshot();
+        return;
+      }
+      const selection = get().selection;
+      // A deleted topic cannot stay selected.
+      const keepSelection = selection.kind !== 'topic' || next.topicsByName.has(selection.topic);
+      set({ ...next, ...(keepSelection ? {} : { selection: { kind: 'cluster' } }) });
+    },
+    select(selection, tab) {
+      set({ selection, ...(tab ? { topicTab: tab } : {}) });
+    },
+    setTopicTab(topicTab) {
+      set({ topicTab });
+    },
+    setHovered(hovered) {
+      const current = get().hovered;
+      if (current === hovered) return;
+      if (current && hovered && current.topic === hovered.topic && current.partition === hovered.partition && current.x === hovered.x && current.y === hovered.y) return;
+      set({ hovered });
+    },
+    setDraft(patch) {
+      set({ draft: { ...get().draft, ...patch } });
+    },
+    showPath(topic, partition) {
+      const time = now();
+      const paths = get().paths.filter((path) => time - path.startedAt < PATH_MS);
+      set({ paths: [...paths.slice(-9), { id: nextPathId++, topic, partition, startedAt: time }] });
+    },
+  }));
+}
+
+let appStore: StoreApi<AppState> | null = null;
+
+/** Installs the window's store (once, at start). */
+export function installStore(store: StoreApi<AppState>): void {
+  appStore = store;
+}
+
+/** The window's store. */
+export function getStore(): StoreApi<AppState> {
+  if (!appStore) throw new Error('the store is not installed yet');
+  return appStore;
+}
+
+/** Reads the store through a narrow selector (re-renders only when the selected value changes). */
+export function useApp<T>(selector: (state: AppState) => T): T {
+  return useStore(getStore(), selector);
+}
+
+/** Calls a host command through the window's bridge. */
+export function host(): HostBridge {
+  const bridge = getStore().getState().bridge;
+  if (!bridge) throw new Error('no bridge to the host');
+  return bridge;
+}

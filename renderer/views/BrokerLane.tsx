@@ -1,0 +1,72 @@
+/**
+ * One broker's lane header on the map: its id, state, controller badge, replica and leader
+ * counts, and the stop/start control right where the broker is. The lane element spans the
+ * whole lane and carries the broker's test hooks.
+ */
+import { memo, useState } from 'react';
+import type { BrokerSnapshot } from '../../core/host/contract';
+import { formatCount } from '../components/format';
+import { Term } from '../components/Term';
+import { host, getStore } from '../store/store';
+
+/** Words for a broker's state. */
+export function brokerStateLabel(broker: BrokerSnapshot): string {
+  if (!broker.alive) return 'stopped';
+  if (broker.state === 'starting') return 'starting';
+  if (broker.fenced) return 'fenced';
+  return 'running';
+}
+
+export const BrokerLane = memo(function BrokerLane({ broker, y, height, width }: { broker: BrokerSnapshot; y: number; height: number; width: number }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const state = brokerStateLabel(broker);
+  const run = async (action: 'stop' | 'start'): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    const result = action === 'stop' ? await host().call('stopBroker', { brokerId: broker.id }) : await host().call('startBroker', { brokerId: broker.id });
+    setBusy(false);
+    if (!result.ok) setError(result.error.message);
+  };
+  return (
+    <div
+      className={`lane lane-${state}`}
+      style={{ top: y, height, width: width - 12 }}
+      data-testid="broker"
+      data-broker-id={broker.id}
+      data-alive={String(broker.alive)}
+      data-controller={String(broker.controller)}
+      aria-label={`Broker ${broker.id}, ${state}${broker.controller ? ', controller' : ''}`}
+    >
+      <div className="lane-header" onClick={(event) => event.stopPropagation()}>
+        <div className="lane-title">
+          <button className="link-button lane-name" onClick={() => getStore().getState().select({ kind: 'broker', brokerId: broker.id })} title="Show this broker's details">
+            Broker {broker.id}
+          </button>
+          {broker.controller && (
+            <span className="badge controller" title="This broker hosts the active controller">
+              <Term term="controller">controller</Term>
+            </span>
+          )}
+        </div>
+        <div className={`lane-state state-${state}`}>
+          <span className="dot" /> {state === 'fenced' ? <Term term="fenced">fenced</Term> : state}
+          {broker.isolated && <span title="Cut off from the other brokers"> · isolated</span>}
+        </div>
+        <div className="lane-counts muted">
+          {formatCount(broker.replicaCount)} replicas · {formatCount(broker.leaderCount)} <Term term="leader">leading</Term>
+        </div>
+        {broker.alive ? (
+          <button className="small" data-testid="broker-stop" data-broker-id={broker.id} disabled={busy} onClick={() => void run('stop')} title="Crash this broker: its memory is lost, its files are kept">
+            Stop
+          </button>
+        ) : (
+          <button className="small primary" data-testid="broker-start" data-broker-id={broker.id} disabled={busy} onClick={() => void run('start')} title="Start this broker: it recovers from its files and rejoins">
+            Start
+          </button>
+        )}
+        {error && <div className="error small-error">{error}</div>}
+      </div>
+    </div>
+  );
+});
