@@ -15,12 +15,16 @@
  *
  * - ui_fps, ui_update_latency_ms_p95, host_event_loop_lag_ms_p99: the window in headless
  *   Chromium with 5,400 replicas under 20,000 records/s (see ui-bench.ts).
+ * - kafka_produce_msgs_per_s, kafka_fetch_msgs_per_s, reference_produce_msgs_per_s,
+ *   kafka_produce_ratio_vs_reference: kcat over the Kafka listener, and the same produce
+ *   against the reference broker (see kafka-bench.ts; needs kcat, gcc, librdkafka-dev).
  *
  * Options by environment: BENCH_BYTES (default 2e9), BENCH_DIR (default: the OS temp dir).
  */
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runKafkaBench } from './kafka-bench';
 import { Cluster, KAFKA_DEFAULTS, decodeRecordBatches, type ProducerRecord } from '../../core/index';
 import { groupBench } from './group-bench';
 import { measureUi } from './ui-bench';
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
     const fetched = await fetchAll(cluster);
     cluster.close();
     const ui = await measureUi();
+    const kafka = await runKafkaBench();
     console.log(
       JSON.stringify({
         engine_produce_msgs_per_s: Math.round(produced.records / produced.seconds),
@@ -146,6 +151,7 @@ async function main(): Promise<void> {
         peak_rss_mb: Math.round(rssAfterProduce),
         ...groups,
         ...ui,
+        ...kafka,
       }),
     );
   } finally {
