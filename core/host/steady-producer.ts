@@ -18,6 +18,8 @@ import { expandTemplate, hasPlaceholders } from './templates';
 const BATCH_BYTES = 16_384;
 /** The longest a tick waits, so slow rates still send on time and fast ones send in batches. */
 const TICK_MS = 50;
+/** linger.ms (Kafka 4.0's default): fast rates gather what they owe for this long into one send. */
+const LINGER_MS = 5;
 /** Most steady producers at once. */
 export const MAX_STEADY_PRODUCERS = 20;
 
@@ -63,7 +65,7 @@ class SteadyProducer {
       // Backpressure: drop what is owed instead of queueing it.
       this.owed -= due;
     }
-    const interval = Math.min(TICK_MS, Math.max(1, 1000 / rate));
+    const interval = Math.min(TICK_MS, Math.max(LINGER_MS, 1000 / rate));
     this.timer = this.cluster.scheduler.schedule(interval, () => this.tick());
   }
 
