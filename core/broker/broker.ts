@@ -38,6 +38,7 @@ import {
 import { Partition } from './partition';
 import { ProducerStateManager, producerBatchAt } from './producer-state';
 import { ReplicaFetcher, type FetcherHost } from './replica-fetcher';
+import { TailCache } from './tail-cache';
 import type { StatsCollector } from './stats';
 
 /** What a broker needs from the cluster around it. */
@@ -81,8 +82,12 @@ export class Broker implements FetcherHost {
   logManager: LogManager | null = null;
   /** Last known log end offset of each local replica, kept across a stop for the app's view. */
   readonly lastKnownLogEndOffsets = new Map<string, number>();
+  /** How long every replica fetch waits before it is sent (the slow-fetches fault; 0: none). */
+  fetchDelayMs = 0;
   private readonly fetchers = new Map<number, ReplicaFetcher>();
   private readonly fetchSession: FetchSession;
+  /** The newest appended batches of led partitions, under a fixed byte budget. */
+  private readonly tailCache = new TailCache();
   private timers: Timer[] = [];
   private incarnation = 0;
   /** Services of the current incarnation (see BrokerExtension). */
@@ -170,6 +175,7 @@ export class Broker implements FetcherHost {
     for (const fetcher of this.fetchers.values()) fetcher.stop();
     this.fetchers.clear();
     this.fetchSession.clear();
+    this.tailCache.clear();
     for (const partition of this.partitions.values()) partition.failWaiting();
     for (const extension of this.extensions) extension.stop();
     this.extensions = [];
@@ -312,6 +318,7 @@ export class Broker implements FetcherHost {
       return;
     }
     partition.makeFollower(registration);
+    this.tailCache.drop(partition.key);
     this.stopFetching(partition);
     this.fetchSession.wakePartition(partition.key);
     if (registration.leader >= 0) this.fetcherFor(registration.leader).add(partition);
@@ -330,6 +337,7 @@ export class Broker implements FetcherHost {
   private removeReplica(topic: string, partitionIndex: number): void {
     const key = `${topic}-${partitionIndex}`;
     const partition = this.partitions.get(key);
+    this.tailCache.drop(key);
     if (partition) {
       partition.failWaiting();
       this.stopFetching(partition);
@@ -486,6 +494,7 @@ export class Broker implements FetcherHost {
         continue;
       }
       response.baseOffset = info.firstOffset;
+      this.tailCache.append(partition.key, info.firstOffset, info.lastOffset + 1, data.records);
       if (producer || partition.producerState) this.producerState(partition).updateFromRecords(data.records);
       this.env.stats.appended(partition.topic, partition.partition, this.id, info.recordCount, info.bytes, partition.logEndOffset, true);
       if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) this.onHighWatermark(partition);
@@ -583,7 +592,9 @@ export class Broker implements FetcherHost {
     const maxOffset = replicaId >= 0 ? log.logEndOffset : partition.highWatermark;
     try {
       if (p.fetchOffset > maxOffset && p.fetchOffset <= log.logEndOffset) return response; // Not yet visible.
-      response.records = log.read(p.fetchOffset, maxBytes, maxOffset).records;
+      const inRange = p.fetchOffset >= log.logStartOffset && p.fetchOffset <= log.logEndOffset;
+      const cached = inRange ? this.tailCache.read(partition.key, p.fetchOffset, maxBytes, maxOffset) : null;
+      response.records = cached ?? log.read(p.fetchOffset, maxBytes, maxOffset).records;
     } catch (error) {
       if (!(error instanceof OffsetOutOfRangeError)) throw error;
       response.error = 'OFFSET_OUT_OF_RANGE';
@@ -644,13 +655,18 @@ export class Broker implements FetcherHost {
   // ---- Fetcher host ---------------------------------------------------------------------
 
   sendFetch(leaderId: number, request: FetchRequest, onReply: (response: FetchResponse | null) => void): void {
-    this.env.network.request<FetchResponse>(
-      this.id,
-      leaderId,
-      (respond) => this.env.broker(leaderId)!.handleFetch(request, respond),
-      (reply) => onReply(reply.ok ? reply.value : null),
-      this.settings.requestTimeoutMs,
-    );
+    const send = (): void =>
+      this.env.network.request<FetchResponse>(
+        this.id,
+        leaderId,
+        (respond) => this.env.broker(leaderId)!.handleFetch(request, respond),
+        (reply) => onReply(reply.ok ? reply.value : null),
+        this.settings.requestTimeoutMs,
+      );
+    // A slowed follower (the slow-fetches fault) waits before every fetch, as one with a slow
+    // disk or link would; its heartbeats are untouched, so it stays registered and unfenced.
+    if (this.fetchDelayMs > 0) this.schedule(this.fetchDelayMs, send);
+    else send();
   }
 
   sendEpochQuery(leaderId: number, request: EpochEndOffsetRequest[], onReply: (response: EpochEndOffsetResponse[] | null) => void): void {
@@ -669,6 +685,7 @@ export class Broker implements FetcherHost {
   }
 
   onTruncated(partition: Partition, fromOffset: number, toOffset: number): void {
+    this.tailCache.drop(partition.key);
     partition.producerState?.truncateTo(toOffset);
     this.env.events.emit({
       type: 'replica.truncated',

@@ -203,7 +203,9 @@ export class Producer extends ClientBase {
   }
 
   private encode(batch: PartitionBatch): Buffer {
-    batch.encoded ??= encodeRecordBatch(batch.inputs, { timestamp: this.ctx.scheduler.now() });
+    // A retry sends a fresh copy: the broker that took the first attempt may keep its bytes
+    // (they are the log's bytes, offsets rewritten in place), as bytes off a socket would be.
+    batch.encoded = batch.encoded ? Buffer.from(batch.encoded) : encodeRecordBatch(batch.inputs, { timestamp: this.ctx.scheduler.now() });
     return batch.encoded;
   }
 

@@ -1,0 +1,124 @@
+/**
+ * The newest batches each led partition appended, kept in memory under one fixed byte budget
+ * per broker, so followers and tailing consumers (who almost always ask for what was just
+ * written) are served without a disk read. A fetch for anything older, or for bytes that were
+ * evicted, falls through to the log. Eviction is oldest-first across all partitions, so the
+ * memory held never exceeds the budget however many partitions a broker leads.
+ */
+
+interface Entry {
+  key: string;
+  firstOffset: number;
+  /** One past the entry's last offset. */
+  endOffset: number;
+  data: Buffer;
+  evicted: boolean;
+}
+
+/** Default budget: enough for a few rounds of replication on a busy broker. */
+export const DEFAULT_TAIL_CACHE_BYTES = 32 * 1024 * 1024;
+
+export class TailCache {
+  private readonly byPartition = new Map<string, Entry[]>();
+  private readonly order: Entry[] = [];
+  private orderStart = 0;
+  private bytes = 0;
+
+  constructor(private readonly budgetBytes = DEFAULT_TAIL_CACHE_BYTES) {}
+
+  /** Bytes held now. */
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Remembers batches appended at `firstOffset` (offsets already assigned in `data`). Only a
+   * contiguous run is kept: an append that does not continue the cached tail starts over.
+   */
+  append(key: string, firstOffset: number, endOffset: number, data: Buffer): void {
+    if (data.length > this.budgetBytes / 4) {
+      this.drop(key);
+      return;
+    }
+    let entries = this.byPartition.get(key);
+    if (entries && entries.length > 0 && entries[entries.length - 1].endOffset !== firstOffset) {
+      this.drop(key);
+      entries = undefined;
+    }
+    if (!entries) this.byPartition.set(key, (entries = []));
+    // A small slice of a large request frame would keep the whole frame alive: copy it.
+    const held = data.buffer.byteLength > 2 * data.length + 8192 ? Buffer.from(data) : data;
+    const entry: Entry = { key, firstOffset, endOffset, data: held, evicted: false };
+    entries.push(entry);
+    this.order.push(entry);
+    this.bytes += data.length;
+    this.evict();
+  }
+
+  /**
+   * Whole cached batches from the one holding `offset`, up to `maxBytes` (at least one) and
+   * ending before `maxOffset`; null when the cache cannot answer (the caller reads the log).
+   */
+  read(key: string, offset: number, maxBytes: number, maxOffset: number): Buffer | null {
+    const entries = this.byPartition.get(key);
+    if (!entries || entries.length === 0 || offset < entries[0].firstOffset || offset >= entries[entries.length - 1].endOffset) return null;
+    let index = entries.length - 1;
+    while (index > 0 && entries[index].firstOffset > offset) index--;
+    // An entry may hold several batches (one produce request): only a read starting at the
+    // entry's first batch can be answered without scanning inside it.
+    if (entries[index].firstOffset !== offset) return null;
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (let i = index; i < entries.length; i++) {
+      const entry = entries[i];
+      if (entry.endOffset > maxOffset) break;
+      if (parts.length > 0 && size + entry.data.length > maxBytes) break;
+      parts.push(entry.data);
+      size += entry.data.length;
+    }
+    if (parts.length === 0) return null;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+  }
+
+  /** Forgets a partition (truncated, deleted, or no longer led here). */
+  drop(key: string): void {
+    const entries = this.byPartition.get(key);
+    if (!entries) return;
+    for (const entry of entries) {
+      entry.evicted = true;
+      this.bytes -= entry.data.length;
+    }
+    this.byPartition.delete(key);
+    this.compact();
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    for (const key of [...this.byPartition.keys()]) this.drop(key);
+    this.order.length = 0;
+    this.orderStart = 0;
+  }
+
+  private evict(): void {
+    while (this.bytes > this.budgetBytes && this.orderStart < this.order.length) {
+      const oldest = this.order[this.orderStart++];
+      if (oldest.evicted) continue;
+      oldest.evicted = true;
+      this.bytes -= oldest.data.length;
+      const entries = this.byPartition.get(oldest.key);
+      // Per partition, entries were added in the same order as globally: the oldest is first.
+      if (entries && entries[0] === oldest) entries.shift();
+      if (entries && entries.length === 0) this.byPartition.delete(oldest.key);
+    }
+    this.compact();
+  }
+
+  /** Drops evicted entries from the front of the global order now and then. */
+  private compact(): void {
+    while (this.orderStart < this.order.length && this.order[this.orderStart].evicted) this.orderStart++;
+    if (this.orderStart > 1024 && this.orderStart * 2 > this.order.length) {
+      this.order.splice(0, this.orderStart);
+      this.orderStart = 0;
+    }
+  }
+}

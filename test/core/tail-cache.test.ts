@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { TailCache } from '../../core/broker/tail-cache';
+
+const bytes = (n: number, fill: number): Buffer => Buffer.alloc(n, fill);
+
+describe('TailCache', () => {
+  it('serves whole cached batches from a batch boundary, up to maxBytes and before maxOffset', () => {
+    const cache = new TailCache(1 << 20);
+    cache.append('t-0', 0, 10, bytes(100, 1));
+    cache.append('t-0', 10, 20, bytes(100, 2));
+    cache.append('t-0', 20, 25, bytes(100, 3));
+    expect(cache.read('t-0', 10, 1_000, 25)).toEqual(Buffer.concat([bytes(100, 2), bytes(100, 3)]));
+    expect(cache.read('t-0', 10, 150, 25)).toEqual(bytes(100, 2)); // at least one batch, then maxBytes
+    expect(cache.read('t-0', 0, 1_000, 20)).toEqual(Buffer.concat([bytes(100, 1), bytes(100, 2)])); // stops before maxOffset
+    expect(cache.read('t-0', 5, 1_000, 25)).toBeNull(); // mid-batch: the log answers
+    expect(cache.read('t-0', 25, 1_000, 25)).toBeNull(); // nothing newer
+    expect(cache.read('t-1', 0, 1_000, 25)).toBeNull();
+  });
+
+  it('never holds more than its budget, evicting the oldest batches across partitions', () => {
+    const cache = new TailCache(1_000);
+    for (let i = 0; i < 30; i++) cache.append(`p-${i % 3}`, Math.floor(i / 3) * 10, Math.floor(i / 3) * 10 + 10, bytes(100, i));
+    expect(cache.sizeBytes).toBeLessThanOrEqual(1_000);
+    expect(cache.read('p-0', 0, 1_000, 1_000)).toBeNull(); // long evicted
+    expect(cache.read('p-2', 90, 1_000, 1_000)).toEqual(bytes(100, 29));
+  });
+
+  it('starts over when an append does not continue the cached tail, and forgets dropped partitions', () => {
+    const cache = new TailCache(1 << 20);
+    cache.append('t-0', 0, 10, bytes(10, 1));
+    cache.append('t-0', 50, 60, bytes(10, 2));
+    expect(cache.read('t-0', 0, 1_000, 60)).toBeNull();
+    expect(cache.read('t-0', 50, 1_000, 60)).toEqual(bytes(10, 2));
+    cache.drop('t-0');
+    expect(cache.read('t-0', 50, 1_000, 60)).toBeNull();
+    expect(cache.sizeBytes).toBe(0);
+  });
+});
