@@ -15,8 +15,10 @@ interface Entry {
   evicted: boolean;
 }
 
-/** Default budget: enough for a few rounds of replication on a busy broker. */
-export const DEFAULT_TAIL_CACHE_BYTES = 32 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/** Default budget per broker: a few rounds of replication of a busy partition, little memory. */
+export const DEFAULT_TAIL_CACHE_BYTES = 8 * 1024 * 1024;
 
 export class TailCache {
   private readonly byPartition = new Map<string, Entry[]>();
@@ -87,6 +89,7 @@ export class TailCache {
     for (const entry of entries) {
       entry.evicted = true;
       this.bytes -= entry.data.length;
+      entry.data = EMPTY; // The global order may still point at it: release the bytes now.
     }
     this.byPartition.delete(key);
     this.compact();
@@ -105,6 +108,7 @@ export class TailCache {
       if (oldest.evicted) continue;
       oldest.evicted = true;
       this.bytes -= oldest.data.length;
+      oldest.data = EMPTY;
       const entries = this.byPartition.get(oldest.key);
       // Per partition, entries were added in the same order as globally: the oldest is first.
       if (entries && entries[0] === oldest) entries.shift();
