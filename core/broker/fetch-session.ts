@@ -11,6 +11,8 @@ export interface FetchReader {
   readPartition(replicaId: number, p: FetchRequest['partitions'][number], maxBytes: number): FetchPartitionResponse;
   /** Whether a read of `p` would now return records or an error (no read made). */
   hasNews(replicaId: number, p: FetchRequest['partitions'][number]): boolean;
+  /** Whether `p`'s high watermark or log start moved past what the fetcher says it knows. */
+  hasMovedOn(p: FetchRequest['partitions'][number]): boolean;
   schedule(delayMs: number, task: () => void): void;
   readonly running: boolean;
 }
@@ -26,6 +28,12 @@ interface Parked {
 
 export class FetchSession {
   private readonly parkedByPartition = new Map<string, Set<Parked>>();
+  /**
+   * Parked follower fetches (one per follower at most). A follower fetch covers every
+   * partition it follows from this leader, often hundreds: instead of an entry per partition,
+   * a wake asks each parked follower fetch whether it covers the woken partition.
+   */
+  private readonly parkedFollowers = new Set<Parked>();
   private readonly pendingWakes = new Set<string>();
   private wakeScheduled = false;
 
@@ -39,12 +47,15 @@ export class FetchSession {
       return;
     }
     const parked: Parked = { request, byKey: new Map(), respond, timer: { cancelled: false }, done: false };
-    for (const p of request.partitions) {
-      const key = `${p.topic}-${p.partition}`;
-      parked.byKey.set(key, p);
-      let set = this.parkedByPartition.get(key);
-      if (!set) this.parkedByPartition.set(key, (set = new Set()));
-      set.add(parked);
+    for (const p of request.partitions) parked.byKey.set(`${p.topic}-${p.partition}`, p);
+    if (request.replicaId >= 0) {
+      this.parkedFollowers.add(parked);
+    } else {
+      for (const key of parked.byKey.keys()) {
+        let set = this.parkedByPartition.get(key);
+        if (!set) this.parkedByPartition.set(key, (set = new Set()));
+        set.add(parked);
+      }
     }
     this.reader.schedule(request.maxWaitMs, () => this.complete(parked, true));
   }
@@ -55,7 +66,7 @@ export class FetchSession {
    * appends costs one re-read.
    */
   wakePartition(key: string): void {
-    if (!this.parkedByPartition.has(key)) return;
+    if (!this.parkedByPartition.has(key) && this.parkedFollowers.size === 0) return;
     this.pendingWakes.add(key);
     if (this.wakeScheduled) return;
     this.wakeScheduled = true;
@@ -65,11 +76,11 @@ export class FetchSession {
       this.pendingWakes.clear();
       for (const k of keys) {
         const set = this.parkedByPartition.get(k);
-        if (!set) continue;
-        for (const parked of [...set]) {
+        const candidates = set ? [...set, ...this.parkedFollowers] : [...this.parkedFollowers];
+        for (const parked of candidates) {
           // Kafka's DelayedFetch checks positions, not data: read only once something is there.
           const p = parked.byKey.get(k);
-          if (p && this.reader.hasNews(parked.request.replicaId, p)) this.complete(parked, false);
+          if (p && (this.reader.hasNews(parked.request.replicaId, p) || this.reader.hasMovedOn(p))) this.complete(parked, false);
         }
       }
     });
@@ -78,7 +89,9 @@ export class FetchSession {
   /** Drops every parked fetch (the broker stopped; its connections are gone). */
   clear(): void {
     for (const set of this.parkedByPartition.values()) for (const parked of set) parked.done = true;
+    for (const parked of this.parkedFollowers) parked.done = true;
     this.parkedByPartition.clear();
+    this.parkedFollowers.clear();
     this.pendingWakes.clear();
   }
 
@@ -87,11 +100,14 @@ export class FetchSession {
     const { response, bytes, failed } = this.read(parked.request);
     if (!expired && bytes < parked.request.minBytes && !failed) return;
     parked.done = true;
-    for (const p of parked.request.partitions) {
-      const key = `${p.topic}-${p.partition}`;
-      const set = this.parkedByPartition.get(key);
-      set?.delete(parked);
-      if (set && set.size === 0) this.parkedByPartition.delete(key);
+    if (parked.request.replicaId >= 0) {
+      this.parkedFollowers.delete(parked);
+    } else {
+      for (const key of parked.byKey.keys()) {
+        const set = this.parkedByPartition.get(key);
+        set?.delete(parked);
+        if (set && set.size === 0) this.parkedByPartition.delete(key);
+      }
     }
     parked.respond(response);
   }
@@ -100,16 +116,19 @@ export class FetchSession {
     let remaining = request.maxBytes;
     let bytes = 0;
     let failed = false;
-    const partitions = request.partitions.map((p) => {
+    const partitions: FetchPartitionResponse[] = [];
+    const incremental = request.replicaId >= 0;
+    for (const p of request.partitions) {
+      // An in-process follower already knows an unchanged partition: leave it out (KIP-227).
+      if (incremental && p.knownHighWatermark !== undefined && !this.reader.hasNews(request.replicaId, p) && !this.reader.hasMovedOn(p)) continue;
       // The first partition may exceed the limits so that progress is always possible (KIP-74).
       const limit = bytes === 0 ? Math.max(1, Math.min(p.partitionMaxBytes, remaining)) : Math.min(p.partitionMaxBytes, remaining);
-      if (limit <= 0) return this.reader.readPartition(request.replicaId, { ...p }, 0);
-      const data = this.reader.readPartition(request.replicaId, p, limit);
+      const data = this.reader.readPartition(request.replicaId, p, Math.max(0, limit));
       if (data.error) failed = true;
       bytes += data.records.length;
       remaining -= data.records.length;
-      return data;
-    });
+      partitions.push(data);
+    }
     return { response: { partitions }, bytes, failed };
   }
 }

@@ -44,6 +44,13 @@ export interface FetchPartitionRequest {
   /** The leader epoch the fetcher believes current (-1: unknown, not checked). */
   currentLeaderEpoch: number;
   partitionMaxBytes: number;
+  /**
+   * What an in-process follower already knows (its high watermark and log start offset): a
+   * partition with nothing new beyond these is left out of the response, as an incremental
+   * fetch session (KIP-227) leaves out unchanged partitions.
+   */
+  knownHighWatermark?: number;
+  knownLogStartOffset?: number;
 }
 
 /** A Fetch request from a follower (replicaId >= 0) or a consumer (-1). */

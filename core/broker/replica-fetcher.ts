@@ -161,6 +161,8 @@ export class ReplicaFetcher {
         fetchOffset: partition.log.logEndOffset,
         currentLeaderEpoch: partition.leaderEpoch,
         partitionMaxBytes: settings.replicaFetchMaxBytes,
+        knownHighWatermark: partition.highWatermark,
+        knownLogStartOffset: partition.log.logStartOffset,
       })),
     };
     const fetchOffsets = new Map(request.partitions.map((p) => [`${p.topic}-${p.partition}`, p.fetchOffset]));
