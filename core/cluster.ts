@@ -16,7 +16,7 @@ import type { ClientContext } from './client/client';
 import { APP_DEFAULTS, type ClusterSettings } from './config/cluster-config';
 import { describeTopicConfig } from './config/topic-config';
 import { Controller, type CreateTopicSpec } from './controller/controller';
-import { EventBus, type ClusterEventListener } from './events';
+import { EventBus, type ClusterEventListener, type Fault } from './events';
 import { GroupCoordinator } from './group/coordinator';
 import { OffsetCommitStats } from './group/group-events';
 import { FileStorage } from './log/file-storage';
@@ -270,6 +270,68 @@ export class Cluster implements ClientContext {
     return id;
   }
 
+  // ---- Faults ----------------------------------------------------------------------------
+
+  /**
+   * Cuts a broker off from the other brokers and the controller. It keeps running (clients
+   * still reach it), but its heartbeats stop arriving, so the controller fences it: its
+   * replicas leave every ISR and its leaderships move; as follower it can fetch from no one.
+   */
+  isolateBroker(id: number): void {
+    this.requireBroker(id);
+    if (this.network.isIsolated(id)) return;
+    this.network.isolate(id);
+    this.emitFault('fault.applied', { kind: 'isolated', brokerId: id });
+  }
+
+  /**
+   * Makes every replica fetch of a broker wait `delayMs` before it is sent: a slow follower.
+   * Past `replica.lag.time.max.ms` it falls out of the ISR while records arrive; heartbeats are
+   * untouched, so it is never fenced. 0 heals it.
+   */
+  slowFollower(id: number, delayMs: number): void {
+    const broker = this.requireBroker(id);
+    const delay = Math.max(0, Math.round(delayMs));
+    const previous = broker.fetchDelayMs;
+    if (previous === delay) return;
+    broker.fetchDelayMs = delay;
+    if (previous > 0) this.emitFault('fault.cleared', { kind: 'slow-fetches', brokerId: id, delayMs: previous });
+    if (delay > 0) this.emitFault('fault.applied', { kind: 'slow-fetches', brokerId: id, delayMs: delay });
+  }
+
+  /** Clears one fault (isolation or slow fetches of a broker). */
+  clearFault(fault: Pick<Fault, 'kind' | 'brokerId'>): void {
+    const broker = this.requireBroker(fault.brokerId);
+    if (fault.kind === 'isolated') {
+      if (!this.network.isIsolated(broker.id)) return;
+      this.network.heal(broker.id);
+      this.emitFault('fault.cleared', { kind: 'isolated', brokerId: broker.id });
+      // A healed broker catches up with the metadata it missed at its next heartbeat.
+    } else {
+      this.slowFollower(broker.id, 0);
+    }
+  }
+
+  /** Clears every active fault. */
+  clearAllFaults(): void {
+    for (const fault of this.faults()) this.clearFault(fault);
+  }
+
+  /** The faults active now, by broker. */
+  faults(): Fault[] {
+    const faults: Fault[] = [];
+    for (const id of [...this.brokers.keys()].sort((a, b) => a - b)) {
+      if (this.network.isIsolated(id)) faults.push({ kind: 'isolated', brokerId: id });
+      const delayMs = this.brokers.get(id)!.fetchDelayMs;
+      if (delayMs > 0) faults.push({ kind: 'slow-fetches', brokerId: id, delayMs });
+    }
+    return faults;
+  }
+
+  private emitFault(type: 'fault.applied' | 'fault.cleared', fault: Fault): void {
+    this.events.emit({ type, time: this.scheduler.now(), fault });
+  }
+
   // ---- Topics ----------------------------------------------------------------------------
 
   private requireController(): Controller {
@@ -311,6 +373,20 @@ export class Cluster implements ClientContext {
     const topic = this.store.image.topics.get(name);
     if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
     return describeTopicConfig(topic.configs, this.settings.topicConfigDefaults);
+  }
+
+  /**
+   * Moves a partition's replicas to `replicas` (AlterPartitionReassignments): new replicas
+   * catch up and join the ISR, then the removed ones go; the first listed becomes the preferred
+   * leader. REASSIGNMENT_IN_PROGRESS while one is running.
+   */
+  reassignPartition(topic: string, partition: number, replicas: number[]): void {
+    this.requireController().reassignPartition(topic, partition, replicas);
+  }
+
+  /** Cancels a running reassignment: the partition keeps its original replicas. */
+  cancelReassignment(topic: string, partition: number): void {
+    this.requireController().cancelReassignment(topic, partition);
   }
 
   /** Moves leadership back to preferred replicas (all partitions, or the ones given). */

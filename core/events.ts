@@ -18,6 +18,13 @@ export interface AppendCount {
   leader: boolean;
 }
 
+/** A fault a user applied to the cluster, active until cleared (core/cluster.ts). */
+export type Fault =
+  /** Cut off from the other brokers and the controller; clients still reach it. */
+  | { kind: 'isolated'; brokerId: number }
+  /** Every replica fetch this broker sends waits `delayMs` first (a slow follower). */
+  | { kind: 'slow-fetches'; brokerId: number; delayMs: number };
+
 /** Events of the cluster, discriminated by `type`. */
 export type ClusterEvent =
   | { type: 'broker.started'; time: number; brokerId: number; recovery: { partitions: number; truncatedBytes: number; cleanShutdown: boolean } }
@@ -48,6 +55,10 @@ export type ClusterEvent =
   | { type: 'records.appended'; time: number; intervalMs: number; appends: AppendCount[] }
   | { type: 'high-watermark.advanced'; time: number; partitions: { topic: string; partition: number; highWatermark: number }[] }
   | { type: 'log.segments-deleted'; time: number; topic: string; partition: number; brokerId: number; segments: number; logStartOffset: number }
+  | { type: 'partition.reassignment-started'; time: number; topic: string; partition: number; replicas: number[]; adding: number[]; removing: number[] }
+  | { type: 'partition.reassignment-completed'; time: number; topic: string; partition: number; replicas: number[]; removed: number[] }
+  | { type: 'fault.applied'; time: number; fault: Fault }
+  | { type: 'fault.cleared'; time: number; fault: Fault }
   | GroupEvent;
 
 /** The `type` names of cluster events. */

@@ -8,7 +8,7 @@ export { TOPIC_CONFIG_DEFS, resolveTopicConfig, describeTopicConfig, type TopicC
 export type { CreateTopicSpec } from './controller/controller';
 export { assignReplicas } from './controller/placement';
 export { validateTopicName, MAX_TOPIC_NAME_LENGTH } from './controller/topic-validation';
-export type { ClusterEvent, ClusterEventType, ClusterEventListener, AppendCount } from './events';
+export type { ClusterEvent, ClusterEventType, ClusterEventListener, AppendCount, Fault } from './events';
 export type { ElectionReason } from './metadata/image';
 export type { ClusterSnapshot, BrokerSnapshot, TopicSnapshot, PartitionSnapshot, ReplicaSnapshot } from './view/snapshot';
 export type { Acks } from './broker/messages';

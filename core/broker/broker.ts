@@ -610,6 +610,14 @@ export class Broker implements FetcherHost {
     return p.fetchOffset < end || p.fetchOffset > partition.log.logEndOffset || p.fetchOffset < partition.log.logStartOffset;
   }
 
+  /** Whether the partition's high watermark or log start moved past what a fetcher knows. */
+  hasMovedOn(p: FetchRequest['partitions'][number]): boolean {
+    if (p.knownHighWatermark === undefined) return false;
+    const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+    if (!partition) return true;
+    return partition.highWatermark !== p.knownHighWatermark || (p.knownLogStartOffset !== undefined && partition.log.logStartOffset > p.knownLogStartOffset);
+  }
+
   /** ListOffsets: earliest, latest (high watermark) or the first offset at a time. */
   handleListOffsets(requests: ListOffsetsPartitionRequest[]): ListOffsetsPartitionResponse[] {
     return requests.map((r) => {

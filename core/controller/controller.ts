@@ -408,7 +408,71 @@ export class Controller {
     }
     if (added.some((id) => !this.isUnfenced(id))) return { error: 'INELIGIBLE_REPLICA' };
     this.commit([{ type: 'PartitionChange', topic: request.topic, partition: request.partition, isr: [...request.newIsr] }]);
+    this.maybeCompleteReassignment(request.topic, request.partition);
     return { error: null, registration: this.image.topics.get(request.topic)!.partitions[request.partition] };
+  }
+
+  /**
+   * Starts moving a partition to `targetReplicas` (Kafka's AlterPartitionReassignments): the
+   * replica set becomes target plus the replicas being removed, with addingReplicas and
+   * removingReplicas recorded. New replicas start as followers and catch up; once every adding
+   * replica is in the ISR the reassignment completes: the replica set becomes the target, removed
+   * replicas leave (their brokers delete them), and a leader that is being removed hands over
+   * to the first in-sync target replica (reason 'reassignment').
+   */
+  reassignPartition(topic: string, partition: number, targetReplicas: number[]): void {
+    this.requireActive();
+    const current = this.image.topics.get(topic)?.partitions[partition];
+    if (!current) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topic}-${partition} does not exist.`);
+    if (current.addingReplicas.length > 0 || current.removingReplicas.length > 0) {
+      throw new KafkaError('REASSIGNMENT_IN_PROGRESS', `${topic}-${partition} is already being reassigned; wait for it to finish or cancel it.`);
+    }
+    const target = [...targetReplicas];
+    if (target.length === 0 || new Set(target).size !== target.length || target.some((id) => !this.image.brokers.has(id))) {
+      throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The target replicas [${target.join(', ')}] must be distinct, registered brokers.`);
+    }
+    const adding = target.filter((id) => !current.replicas.includes(id));
+    const removing = current.replicas.filter((id) => !target.includes(id));
+    if (adding.length === 0 && removing.length === 0) {
+      this.commit([{ type: 'PartitionChange', topic, partition, replicas: target }]);
+      return;
+    }
+    this.commit([{ type: 'PartitionChange', topic, partition, replicas: [...target, ...removing], addingReplicas: adding, removingReplicas: removing }]);
+    this.maybeCompleteReassignment(topic, partition);
+  }
+
+  /** Stops a reassignment in progress: the partition goes back to its original replicas. */
+  cancelReassignment(topic: string, partition: number): void {
+    this.requireActive();
+    const current = this.image.topics.get(topic)?.partitions[partition];
+    if (!current) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topic}-${partition} does not exist.`);
+    if (current.addingReplicas.length === 0 && current.removingReplicas.length === 0) {
+      throw new KafkaError('NO_REASSIGNMENT_IN_PROGRESS', `${topic}-${partition} is not being reassigned.`);
+    }
+    const original = current.replicas.filter((id) => !current.addingReplicas.includes(id));
+    this.finishReassignment(topic, partition, original);
+  }
+
+  /** Completes a reassignment once every adding replica is in the ISR. */
+  private maybeCompleteReassignment(topic: string, partition: number): void {
+    const current = this.image.topics.get(topic)?.partitions[partition];
+    if (!current || (current.addingReplicas.length === 0 && current.removingReplicas.length === 0)) return;
+    if (!current.addingReplicas.every((id) => current.isr.includes(id))) return;
+    this.finishReassignment(topic, partition, current.replicas.filter((id) => !current.removingReplicas.includes(id)));
+  }
+
+  private finishReassignment(topic: string, partition: number, replicas: number[]): void {
+    const current = this.image.topics.get(topic)!.partitions[partition];
+    const isr = current.isr.filter((id) => replicas.includes(id));
+    const change: Extract<MetadataRecord, { type: 'PartitionChange' }> = { type: 'PartitionChange', topic, partition, replicas, isr, addingReplicas: [], removingReplicas: [] };
+    if (!replicas.includes(current.leader)) {
+      const leader = replicas.find((id) => isr.includes(id) && this.isUnfenced(id)) ?? -1;
+      change.leader = leader;
+      change.reason = 'reassignment';
+      // With no eligible replica the partition waits offline for one (like any leaderless partition).
+      if (leader < 0) change.isr = isr.length > 0 ? isr : [replicas[0]];
+    }
+    this.commit([change]);
   }
 
   /**

@@ -5,12 +5,18 @@
  * renderer imports only types from this file; the transports (Electron IPC, the browser
  * host's WebSocket) import its few constants.
  */
-import type { ClusterEvent } from '../events';
+import type { ClusterEvent, Fault } from '../events';
+import type { AppGroupSpec, MemberAction } from './app-groups';
+import type { AssignorName } from '../group/assignors';
+import type { ScenarioId, ScenarioStatus } from './scenarios';
 import type { KafkaErrorName } from '../protocol/errors';
 import type { BrokerSnapshot, ClusterSnapshot, TopicSnapshot } from '../view/snapshot';
 
 export type { BrokerSnapshot, ClusterSnapshot, TopicSnapshot, ClusterEvent, KafkaErrorName };
 export type { PartitionSnapshot, ReplicaSnapshot } from '../view/snapshot';
+export type { GroupSnapshot, GroupMemberSnapshot, GroupOffsetSnapshot } from '../group/snapshot';
+export type { ConsumerSnapshot } from '../client/consumer';
+export type { Fault, AppGroupSpec, MemberAction, AssignorName, ScenarioId, ScenarioStatus };
 
 /** acks as Kafka's producers spell it: 0 (none), 1 (leader), -1 (all in-sync replicas). */
 export type AcksSetting = 0 | 1 | -1;
@@ -142,6 +148,24 @@ export interface HostCommands {
   stopProducer: { args: { id: string }; result: null };
   fetchRecords: { args: { topic: string; partition: number; offset: number; maxRecords: number }; result: RecordPage };
   listOffset: { args: { topic: string; partition: number; position: OffsetPosition }; result: { offset: number; timestamp: number } };
+  isolateBroker: { args: { brokerId: number }; result: null };
+  slowFollower: { args: { brokerId: number; delayMs: number }; result: null };
+  clearFault: { args: { kind: Fault['kind']; brokerId: number }; result: null };
+  clearAllFaults: { args: Record<string, never>; result: null };
+  electPreferredLeaders: { args: Record<string, never>; result: { elected: number } };
+  createConsumerGroup: { args: AppGroupSpec; result: { clientIds: string[] } };
+  addGroupMember: { args: { groupId: string }; result: { clientId: string } };
+  memberAction: { args: { clientId: string; action: MemberAction }; result: null };
+  setGroupRate: { args: { groupId: string; recordsPerSecond: number | null }; result: null };
+  reassignPartition: { args: { topic: string; partition: number; replicas: number[] }; result: null };
+  cancelReassignment: { args: { topic: string; partition: number }; result: null };
+  startScenario: { args: { id: ScenarioId }; result: null };
+  stopScenario: { args: Record<string, never>; result: null };
+  scenarioStatus: { args: Record<string, never>; result: ScenarioStatus | null };
+  /** The recorded events, oldest first (kept with the cluster's data across restarts). */
+  timeline: { args: { limit?: number }; result: { events: ClusterEvent[] } };
+  /** The cluster as it was just after `time` (the nearest recorded state), or null when none was recorded. */
+  stateAt: { args: { time: number }; result: { time: number; cluster: ClusterSnapshot } | null };
 }
 
 /** A command's name. */
@@ -175,6 +199,22 @@ export const COMMAND_NAMES = [
   'stopProducer',
   'fetchRecords',
   'listOffset',
+  'isolateBroker',
+  'slowFollower',
+  'clearFault',
+  'clearAllFaults',
+  'electPreferredLeaders',
+  'createConsumerGroup',
+  'addGroupMember',
+  'memberAction',
+  'setGroupRate',
+  'timeline',
+  'stateAt',
+  'reassignPartition',
+  'cancelReassignment',
+  'startScenario',
+  'stopScenario',
+  'scenarioStatus',
 ] as const satisfies readonly CommandName[];
 
 /** Throughput of the cluster over the last second. */

@@ -15,6 +15,9 @@ import { UpdateStream } from './update-stream';
 import { toBrowsedRecord, toProducerRecord } from './carried-records';
 import { Random } from '../time/random';
 import { KafkaServer } from '../kafka/server';
+import { AppGroups } from './app-groups';
+import { Timeline } from './timeline';
+import { Scenarios } from './scenarios';
 
 /** The host's side of a connection: what every transport needs. */
 export interface HostConnection {
@@ -51,6 +54,11 @@ export class ClusterHost implements HostConnection {
   private readonly handlers: Handlers;
   private readonly kafkaPort: number | null;
   private kafka: KafkaServer | null = null;
+  private readonly groups: AppGroups;
+  private readonly timeline: Timeline;
+  private readonly scenarios: Scenarios;
+  private stateTimerPending = false;
+  private closed = false;
 
   constructor(options: HostOptions = {}) {
     this.cluster = Cluster.create(options);
@@ -59,6 +67,15 @@ export class ClusterHost implements HostConnection {
     this.random = new Random(seed);
     this.producers = new SteadyProducers(this.cluster, seed + 1, () => this.stream.markChanged());
     this.stream = new UpdateStream(this.cluster, { producers: () => this.producers.statuses() }, options.updatesPerSecond);
+    this.groups = new AppGroups(this.cluster);
+    this.timeline = new Timeline(options.dataDir ?? null);
+    this.scenarios = new Scenarios(this.cluster);
+    this.cluster.on((event) => this.timeline.addEvent(event));
+    this.timeline.addState(this.cluster.snapshot());
+    this.stream.onUpdate((update) => {
+      if (update.type === 'delta') this.recordState(update.events.length > 0);
+    });
+    this.scheduleTimelineSave();
     this.handlers = this.createHandlers();
   }
 
@@ -117,7 +134,32 @@ export class ClusterHost implements HostConnection {
     return this.kafka.bootstrap;
   }
 
+  /** Records the cluster's state for the timeline (soon after events; now and then while logs grow). */
+  private recordState(notable: boolean): void {
+    const now = this.cluster.scheduler.now();
+    if (this.timeline.wantsState(now, notable)) {
+      this.timeline.addState(this.stream.lastSnapshot ?? this.cluster.snapshot());
+    } else if (notable && !this.stateTimerPending) {
+      // Throttled: record once the gap has passed, so the moment after these events is kept.
+      this.stateTimerPending = true;
+      this.cluster.scheduler.schedule(300, () => {
+        this.stateTimerPending = false;
+        if (!this.closed) this.timeline.addState(this.cluster.snapshot());
+      });
+    }
+  }
+
+  private scheduleTimelineSave(): void {
+    this.cluster.scheduler.schedule(5_000, () => {
+      if (this.closed) return;
+      this.timeline.save();
+      this.scheduleTimelineSave();
+    });
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    this.timeline.save();
     await this.kafka?.close();
     this.producers.close();
     this.stream.close();
@@ -156,6 +198,25 @@ export class ClusterHost implements HostConnection {
         return { topic, partition, records, nextOffset, logStartOffset: page.logStartOffset, highWatermark: page.highWatermark };
       },
       listOffset: ({ topic, partition, position }) => cluster.listOffset(topic, partition, position),
+      isolateBroker: ({ brokerId }) => (cluster.isolateBroker(brokerId), null),
+      slowFollower: ({ brokerId, delayMs }) => (cluster.slowFollower(brokerId, delayMs), null),
+      clearFault: (fault) => (cluster.clearFault(fault), null),
+      clearAllFaults: () => (cluster.clearAllFaults(), null),
+      electPreferredLeaders: () => ({ elected: cluster.electPreferredLeaders() }),
+      createConsumerGroup: (spec) => ({ clientIds: this.groups.create(spec) }),
+      addGroupMember: ({ groupId }) => ({ clientId: this.groups.addMember(groupId) }),
+      memberAction: ({ clientId, action }) => (this.groups.memberAction(clientId, action), null),
+      setGroupRate: ({ groupId, recordsPerSecond }) => (this.groups.setRate(groupId, recordsPerSecond), null),
+      reassignPartition: ({ topic, partition, replicas }) => (cluster.reassignPartition(topic, partition, replicas), null),
+      cancelReassignment: ({ topic, partition }) => (cluster.cancelReassignment(topic, partition), null),
+      startScenario: ({ id }) => (this.scenarios.start(id), null),
+      stopScenario: () => (this.scenarios.stop(), null),
+      scenarioStatus: () => this.scenarios.status(),
+      timeline: ({ limit }) => ({ events: this.timeline.listEvents(limit) }),
+      stateAt: ({ time }) => {
+        const cluster = this.timeline.stateAt(time);
+        return cluster ? { time: cluster.time, cluster } : null;
+      },
     };
   }
 

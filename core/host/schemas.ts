@@ -6,6 +6,9 @@
  */
 import { z } from 'zod';
 import type { CommandArgs, CommandError, CommandName } from './contract';
+import { MAX_APP_MEMBERS } from './app-groups';
+import { TIMELINE_MAX_EVENTS } from './timeline';
+import { SCENARIOS, type ScenarioId } from './scenarios';
 
 /** Most records one produce call may send (records x repeat). */
 export const MAX_RECORDS_PER_PRODUCE = 100_000;
@@ -37,7 +40,34 @@ const draftRecord = z.strictObject({
   partition: partition.nullable(),
 });
 
+const groupId = z.string().min(1).max(249);
+const clientId = z.string().min(1).max(300);
+const consumeRate = z.number().min(0.1).max(MAX_STEADY_RATE).nullable();
+
 const schemas: { [N in CommandName]: z.ZodType<CommandArgs<N>> } = {
+  isolateBroker: z.strictObject({ brokerId }),
+  slowFollower: z.strictObject({ brokerId, delayMs: z.number().int().min(0).max(600_000) }),
+  clearFault: z.strictObject({ kind: z.enum(['isolated', 'slow-fetches']), brokerId }),
+  clearAllFaults: z.strictObject({}) as z.ZodType<Record<string, never>>,
+  electPreferredLeaders: z.strictObject({}) as z.ZodType<Record<string, never>>,
+  createConsumerGroup: z.strictObject({
+    groupId,
+    topics: z.array(topicName).min(1).max(100),
+    members: z.number().int().min(1).max(MAX_APP_MEMBERS),
+    assignor: z.enum(['range', 'roundrobin', 'sticky', 'cooperative-sticky']),
+    recordsPerSecond: consumeRate,
+    sessionTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+  }),
+  addGroupMember: z.strictObject({ groupId }),
+  memberAction: z.strictObject({ clientId, action: z.enum(['pause', 'resume', 'crash', 'close']) }),
+  setGroupRate: z.strictObject({ groupId, recordsPerSecond: consumeRate }),
+  reassignPartition: z.strictObject({ topic: topicName, partition, replicas: z.array(brokerId).min(1).max(100) }),
+  cancelReassignment: z.strictObject({ topic: topicName, partition }),
+  startScenario: z.strictObject({ id: z.enum(Object.keys(SCENARIOS) as [ScenarioId, ...ScenarioId[]]) }),
+  stopScenario: z.strictObject({}) as z.ZodType<Record<string, never>>,
+  scenarioStatus: z.strictObject({}) as z.ZodType<Record<string, never>>,
+  timeline: z.strictObject({ limit: z.number().int().min(1).max(TIMELINE_MAX_EVENTS).optional() }),
+  stateAt: z.strictObject({ time: z.number().min(0).max(Number.MAX_SAFE_INTEGER) }),
   stopBroker: z.strictObject({ brokerId, graceful: z.boolean().optional() }),
   startBroker: z.strictObject({ brokerId }),
   addBroker: z.strictObject({}) as z.ZodType<Record<string, never>>,

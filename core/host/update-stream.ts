@@ -9,7 +9,7 @@
 import type { Cluster } from '../cluster';
 import type { ClusterEvent } from '../events';
 import type { Timer } from '../time/scheduler';
-import type { BrokerSnapshot, PartitionSnapshot, TopicSnapshot } from '../view/snapshot';
+import type { BrokerSnapshot, ClusterSnapshot, PartitionSnapshot, TopicSnapshot } from '../view/snapshot';
 import { MAX_UPDATES_PER_SECOND, type ClusterRates, type HostDelta, type HostSnapshot, type SteadyProducerStatus } from './contract';
 
 /** Events kept for a new window's context. */
@@ -45,6 +45,8 @@ export class UpdateStream {
   private readonly rateWindow: { time: number; records: number; bytes: number }[] = [];
   private closed = false;
   private readonly unsubscribe: () => void;
+  /** The snapshot the last comparison was made against (the timeline records it). */
+  lastSnapshot: ClusterSnapshot | null = null;
 
   constructor(
     private readonly cluster: Cluster,
@@ -129,6 +131,7 @@ export class UpdateStream {
     if (this.closed) return;
     const started = performance.now();
     const snapshot = this.cluster.snapshot();
+    this.lastSnapshot = snapshot;
     // Keep comparing to at most about a seventh of the engine's time (thousands of partitions
     // take milliseconds to snapshot): a slower update rate beats a slower cluster.
     this.currentIntervalMs = Math.max(this.intervalMs, Math.min(250, Math.round((performance.now() - started) * 7)));
@@ -218,6 +221,7 @@ function sameBroker(a: BrokerSnapshot, b: BrokerSnapshot): boolean {
     a.fenced === b.fenced &&
     a.isolated === b.isolated &&
     a.slowMs === b.slowMs &&
+    a.fetchDelayMs === b.fetchDelayMs &&
     a.controller === b.controller &&
     a.brokerEpoch === b.brokerEpoch &&
     a.replicaCount === b.replicaCount &&
@@ -234,7 +238,9 @@ function samePartition(a: PartitionSnapshot, b: PartitionSnapshot): boolean {
     a.logStartOffset !== b.logStartOffset ||
     a.logEndOffset !== b.logEndOffset ||
     !sameNumbers(a.replicas, b.replicas) ||
-    !sameNumbers(a.isr, b.isr)
+    !sameNumbers(a.isr, b.isr) ||
+    !sameNumbers(a.addingReplicas ?? [], b.addingReplicas ?? []) ||
+    !sameNumbers(a.removingReplicas ?? [], b.removingReplicas ?? [])
   ) {
     return false;
   }

@@ -66,6 +66,15 @@ export class MetadataEventTranslator implements MetadataObserver {
     const added = isr.filter((id) => !before.isr.includes(id));
     if (removed.length > 0) this.pending.push({ type: 'isr.shrunk', ...base, isr: [...isr], removed });
     if (added.length > 0) this.pending.push({ type: 'isr.expanded', ...base, isr: [...isr], added });
+    if (record.addingReplicas && record.removingReplicas) {
+      const reassigning = record.addingReplicas.length > 0 || record.removingReplicas.length > 0;
+      if (reassigning) {
+        const target = (record.replicas ?? before.replicas).filter((id) => !record.removingReplicas!.includes(id));
+        this.pending.push({ type: 'partition.reassignment-started', time, topic: record.topic, partition: record.partition, replicas: target, adding: [...record.addingReplicas], removing: [...record.removingReplicas] });
+      } else if (before.addingReplicas.length > 0 || before.removingReplicas.length > 0) {
+        this.pending.push({ type: 'partition.reassignment-completed', time, topic: record.topic, partition: record.partition, replicas: [...(record.replicas ?? before.replicas)], removed: [...before.removingReplicas] });
+      }
+    }
     if (record.leader !== undefined && record.leader !== before.leader) {
       this.pending.push({
         type: 'leader.elected',

@@ -10,6 +10,7 @@ import type { BrokerState } from '../broker/broker';
 import { isInternalTopic } from '../controller/topic-validation';
 import type { ConsumerSnapshot } from '../client/consumer';
 import { buildGroupSnapshots, type GroupSnapshot } from '../group/snapshot';
+import type { Fault } from '../events';
 
 /** One broker in a snapshot. */
 export interface BrokerSnapshot {
@@ -22,6 +23,8 @@ export interface BrokerSnapshot {
   isolated: boolean;
   /** Extra delay on every message, in ms (0: none). */
   slowMs: number;
+  /** How long each of its replica fetches waits (the slow-follower fault), in ms (0: none). */
+  fetchDelayMs: number;
   controller: boolean;
   brokerEpoch: number;
   replicaCount: number;
@@ -49,6 +52,9 @@ export interface PartitionSnapshot {
   leaderEpoch: number;
   replicas: number[];
   isr: number[];
+  /** Replicas being added and removed by a reassignment in progress (both empty otherwise). */
+  addingReplicas: number[];
+  removingReplicas: number[];
   offline: boolean;
   underReplicated: boolean;
   highWatermark: number;
@@ -84,6 +90,8 @@ export interface ClusterSnapshot {
   consumers: ConsumerSnapshot[];
   /** The Kafka listeners, when the host opened them: bootstrap string and connected clients. */
   kafka: KafkaListenerSnapshot | null;
+  /** Faults a user applied and has not cleared (isolation, slow fetches). */
+  faults: Fault[];
 }
 
 /** A client connected to a broker's Kafka listener. */
@@ -138,6 +146,8 @@ export function buildSnapshot(cluster: Cluster): ClusterSnapshot {
         leaderEpoch: registration.leaderEpoch,
         replicas: [...registration.replicas],
         isr: [...registration.isr],
+        addingReplicas: [...registration.addingReplicas],
+        removingReplicas: [...registration.removingReplicas],
         offline: registration.leader < 0,
         underReplicated: registration.isr.length < registration.replicas.length,
         highWatermark: leaderReplica?.highWatermark ?? -1,
@@ -166,6 +176,7 @@ export function buildSnapshot(cluster: Cluster): ClusterSnapshot {
       fenced: image.brokers.get(broker.id)?.fenced ?? true,
       isolated: cluster.network.isIsolated(broker.id),
       slowMs: cluster.network.slowness(broker.id),
+      fetchDelayMs: broker.fetchDelayMs,
       controller: cluster.controllerId === broker.id,
       brokerEpoch: image.brokers.get(broker.id)?.epoch ?? -1,
       replicaCount: replicaCounts.get(broker.id) ?? 0,
@@ -182,6 +193,7 @@ export function buildSnapshot(cluster: Cluster): ClusterSnapshot {
     groups: buildGroupSnapshots(cluster.brokers),
     consumers: cluster.consumers().map((consumer) => consumer.snapshot()),
     kafka: cluster.kafkaListener ? { bootstrap: cluster.kafkaListener.bootstrap, clients: cluster.kafkaListener.clients() } : null,
+    faults: cluster.faults(),
   };
 }
 

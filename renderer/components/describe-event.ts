@@ -60,6 +60,20 @@ export function describeEvent(event: ClusterEvent): { text: string; tone: 'info'
     }
     case 'group.coordinator-loaded':
       return { text: `Broker ${event.coordinator} took over __consumer_offsets-${event.partition}: ${event.groups} groups, ${event.offsets} offsets loaded`, tone: 'info' };
+    case 'partition.reassignment-started':
+      return {
+        text: `${event.topic}-${event.partition} reassigning to [${event.replicas.join(', ')}]: adding ${event.adding.length > 0 ? `broker ${event.adding.join(', ')}` : 'none'}, then removing ${event.removing.length > 0 ? `broker ${event.removing.join(', ')}` : 'none'}`,
+        tone: 'info',
+      };
+    case 'partition.reassignment-completed':
+      return { text: `${event.topic}-${event.partition} reassigned to [${event.replicas.join(', ')}]${event.removed.length > 0 ? `; broker ${event.removed.join(', ')} dropped its replica` : ''}`, tone: 'info' };
+    case 'fault.applied':
+      return {
+        text: event.fault.kind === 'isolated' ? `Fault: broker ${event.fault.brokerId} isolated from the other brokers and the controller` : `Fault: broker ${event.fault.brokerId}'s fetches slowed by ${event.fault.delayMs} ms`,
+        tone: 'bad',
+      };
+    case 'fault.cleared':
+      return { text: event.fault.kind === 'isolated' ? `Healed: broker ${event.fault.brokerId} reconnected` : `Healed: broker ${event.fault.brokerId}'s fetches at full speed`, tone: 'info' };
     default:
       return { text: (event as { type: string }).type, tone: 'info' };
   }

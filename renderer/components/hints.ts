@@ -30,6 +30,13 @@ export const HINTS: Record<string, string> = {
   'log start offset': 'The first offset still kept: retention deletes whole segments and moves it forward.',
   'broker epoch': 'Increases each time the broker registers with the controller (after every start).',
   fenced: 'The controller fenced this broker (stopped, starting, or silent past broker.session.timeout.ms): it leads nothing.',
+  'group.id': 'The consumer group: members share the partitions of the topics they subscribe to, each partition owned by one member.',
+  'consume rate': 'How many records each member processes per second; slower than the producers and lag grows.',
+  'partition.assignment.strategy': 'The assignor the group leader runs to split partitions among members. Eager ones revoke everything on each rebalance; cooperative-sticky moves only what must move.',
+  generation: 'Every completed rebalance starts a new generation of the group; commits from an older generation are refused (ILLEGAL_GENERATION).',
+  coordinator: 'The broker leading the group\'s partition of __consumer_offsets: it runs the group\'s rebalances and stores its commits.',
+  'group lag': 'Records the group has not consumed yet: the high watermark minus the committed offset.',
+  'session.timeout.ms': 'A member silent this long is removed from the group, and its partitions go to the others.',
 };
 
 /** The hint for a term, if there is one. */

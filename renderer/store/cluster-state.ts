@@ -5,7 +5,7 @@
  * ones keep theirs, so selectors and memoised views skip what did not change. Growing log end
  * offsets become pulses (at most one per replica per PULSE_MIN_GAP_MS), which the map draws.
  */
-import type { BrokerSnapshot, ClusterEvent, ClusterRates, HostUpdate, SteadyProducerStatus, TopicSnapshot } from '../../core/host/contract';
+import type { BrokerSnapshot, ClusterEvent, ClusterRates, ConsumerSnapshot, Fault, GroupSnapshot, HostUpdate, SteadyProducerStatus, TopicSnapshot } from '../../core/host/contract';
 
 /** Events kept for the activity feed. */
 export const MAX_EVENTS = 200;
@@ -34,6 +34,50 @@ export interface ClusterState {
   extras: Record<string, unknown>;
   /** Changes when the set of topics, partitions, replicas or brokers changes (the map re-lays out). */
   structureKey: string;
+  /** Each group's total lag over time (newest last, at most LAG_POINTS per group, one point a second at most). */
+  lagHistory: ReadonlyMap<string, LagPoint[]>;
+}
+
+/** A group's total lag and its consumers' consumed count at one moment. */
+export interface LagPoint {
+  time: number;
+  lagRecords: number;
+}
+
+/** Points kept per group for the lag chart (five minutes at one a second). */
+export const LAG_POINTS = 300;
+
+/** The consumer groups of the snapshot (in-app and remote). */
+export function groupsOf(state: Pick<ClusterState, 'extras'>): GroupSnapshot[] {
+  return (state.extras.groups as GroupSnapshot[] | undefined) ?? EMPTY_LIST;
+}
+
+/** The in-app consumers of the snapshot. */
+export function consumersOf(state: Pick<ClusterState, 'extras'>): ConsumerSnapshot[] {
+  return (state.extras.consumers as ConsumerSnapshot[] | undefined) ?? EMPTY_LIST;
+}
+
+/** The faults active now. */
+export function faultsOf(state: Pick<ClusterState, 'extras'>): Fault[] {
+  return (state.extras.faults as Fault[] | undefined) ?? EMPTY_LIST;
+}
+
+const EMPTY_LIST: never[] = [];
+
+function addLagPoints(history: ReadonlyMap<string, LagPoint[]>, groups: GroupSnapshot[] | undefined, time: number): ReadonlyMap<string, LagPoint[]> {
+  if (!groups) return history;
+  let next: Map<string, LagPoint[]> | null = null;
+  for (const group of groups) {
+    const points = history.get(group.groupId) ?? [];
+    const last = points[points.length - 1];
+    const beforeLast = points[points.length - 2];
+    if (last && last.lagRecords === group.lagRecords && time - last.time < 1_000) continue;
+    next ??= new Map(history);
+    // Points stay at least a second apart; the newest one follows the latest value until the next second starts.
+    const kept = beforeLast && last && time - beforeLast.time < 1_000 ? points.slice(0, -1) : points;
+    next.set(group.groupId, [...kept.slice(-(LAG_POINTS - 1)), { time, lagRecords: group.lagRecords }]);
+  }
+  return next ?? history;
 }
 
 /** The state before the first snapshot. */
@@ -52,6 +96,7 @@ export const EMPTY_CLUSTER: ClusterState = {
   pulses: new Map(),
   extras: {},
   structureKey: '',
+  lagHistory: new Map(),
 };
 
 const DRAWN_FIELDS = new Set(['time', 'clusterId', 'controllerId', 'controllerEpoch', 'metadataOffset', 'brokers', 'topics']);
@@ -80,6 +125,7 @@ export function applyUpdate(state: ClusterState, update: HostUpdate, now: number
       pulses: new Map(),
       extras: Object.fromEntries(Object.entries(update.cluster).filter(([name]) => !DRAWN_FIELDS.has(name))),
       structureKey: structureKey(update.cluster.brokers, topics),
+      lagHistory: addLagPoints(state.lagHistory, update.cluster.groups, update.cluster.time),
     };
   }
   if (state.seq < 0 || update.seq <= state.seq) return state;
@@ -118,6 +164,7 @@ export function applyUpdate(state: ClusterState, update: HostUpdate, now: number
     pulses,
     extras: update.extras ? { ...state.extras, ...update.extras } : state.extras,
     structureKey: structure === state.structureKey ? state.structureKey : structure,
+    lagHistory: addLagPoints(state.lagHistory, update.extras?.groups ?? (state.extras.groups as GroupSnapshot[] | undefined), update.time),
   };
 }
 

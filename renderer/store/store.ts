@@ -5,11 +5,17 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { AcksSetting, HostBridge, HostUpdate, ProduceOutcome } from '../../core/host/contract';
+import type { AcksSetting, ClusterEvent, ClusterSnapshot, HostBridge, HostUpdate, ProduceOutcome } from '../../core/host/contract';
 import { applyUpdate, EMPTY_CLUSTER, type ClusterState } from './cluster-state';
 
 /** What the inspector shows. */
-export type Selection = { kind: 'cluster' } | { kind: 'topic'; topic: string } | { kind: 'broker'; brokerId: number } | { kind: 'create-topic' };
+export type Selection =
+  | { kind: 'cluster' }
+  | { kind: 'topic'; topic: string }
+  | { kind: 'broker'; brokerId: number }
+  | { kind: 'create-topic' }
+  | { kind: 'group'; groupId: string }
+  | { kind: 'create-group' };
 
 /** The inspector's tabs for a topic. */
 export type TopicTab = 'overview' | 'produce' | 'browse';
@@ -55,6 +61,32 @@ export interface UiState {
   lastProduce: { topic: string; outcome: ProduceOutcome | null; error: string | null; at: number } | null;
   /** Focus requests for the keyboard shortcuts (the search box). */
   searchFocusRequest: number;
+  /** The moment shown instead of now (time travel), or null for live. */
+  past: { time: number; label: string } | null;
+  /** Every recorded event, oldest first (loaded from the host once, then appended live). */
+  timeline: ClusterEvent[];
+  /** The partition the centre shows in the replication view, or null for the map. */
+  focus: { topic: string; partition: number } | null;
+}
+
+/** Events the window keeps for the timeline. */
+export const TIMELINE_EVENTS = 5_000;
+
+/** The events worth a place on the timeline: commit batches at most one per 5 s, as the host keeps them. */
+function timelineWorthy(timeline: ClusterEvent[], events: ClusterEvent[]): ClusterEvent[] {
+  let lastCommits = -Infinity;
+  for (let i = timeline.length - 1; i >= 0 && i >= timeline.length - 200; i--) {
+    if (timeline[i].type === 'group.offsets-committed') {
+      lastCommits = timeline[i].time;
+      break;
+    }
+  }
+  return events.filter((event) => {
+    if (event.type !== 'group.offsets-committed') return true;
+    if (event.time - lastCommits < 5_000) return false;
+    lastCommits = event.time;
+    return true;
+  });
 }
 
 /** The whole store. */
@@ -66,6 +98,12 @@ export interface AppState extends ClusterState, UiState {
   setHovered(hovered: HoveredPartition | null): void;
   setDraft(patch: Partial<ProduceDraft>): void;
   showPath(topic: string, partition: number): void;
+  /** Loads the host's recorded events (on connect). */
+  loadTimeline(): Promise<void>;
+  /** Shows the cluster as it was at `time` (every view freezes there) until returnToLive(). */
+  viewPast(time: number, label: string): Promise<string | null>;
+  /** Back to now: asks the host for a fresh snapshot. */
+  returnToLive(): void;
 }
 
 /** The produce form when nothing was typed yet. */
@@ -96,8 +134,16 @@ export function createAppStore(bridge: HostBridge | null, now: () => number = ()
     draft: EMPTY_DRAFT,
     lastProduce: null,
     searchFocusRequest: 0,
+    past: null,
+    timeline: [],
+    focus: null,
     bridge,
     applyHostUpdate(update) {
+      const newEvents = update.type === 'delta' ? timelineWorthy(get().timeline, update.events) : [];
+      if (newEvents.length > 0) set({ timeline: [...get().timeline, ...newEvents].slice(-TIMELINE_EVENTS) });
+      if (update.type === 'snapshot' && !get().past) void get().loadTimeline();
+      // While the window shows a past moment, live state waits (returning to live asks for a fresh snapshot).
+      if (get().past) return;
       const next = applyUpdate(get(), update, now());
       if (next === 'gap') {
         get().bridge?.requestSnapshot();
@@ -122,6 +168,36 @@ export function createAppStore(bridge: HostBridge | null, now: () => number = ()
     },
     setDraft(patch) {
       set({ draft: { ...get().draft, ...patch } });
+    },
+    async loadTimeline() {
+      const bridge = get().bridge;
+      if (!bridge) return;
+      const result = await bridge.call('timeline', {});
+      if (!result.ok) return;
+      // Events that arrived while loading are already at the end of the live list.
+      const loaded = result.value.events;
+      const lastLoaded = loaded[loaded.length - 1]?.time ?? -Infinity;
+      const newer = get().timeline.filter((e) => e.time > lastLoaded);
+      set({ timeline: [...loaded, ...newer].slice(-TIMELINE_EVENTS) });
+    },
+    async viewPast(time, label) {
+      const bridge = get().bridge;
+      if (!bridge) return 'no bridge to the host';
+      const result = await bridge.call('stateAt', { time });
+      if (!result.ok) return result.error.message;
+      if (!result.value) return 'Nothing was recorded at that moment.';
+      const cluster: ClusterSnapshot = result.value.cluster;
+      const state = get();
+      const past = applyUpdate(state, { type: 'snapshot', seq: state.seq, cluster, producers: [], rates: { recordsInPerSecond: 0, bytesInPerSecond: 0 }, recentEvents: state.timeline.filter((e) => e.time <= cluster.time).slice(-50) }, now());
+      if (past === 'gap') return null;
+      // Keep the lag history (it is the window's own, not part of the recorded state).
+      set({ ...past, lagHistory: state.lagHistory, past: { time, label } });
+      return null;
+    },
+    returnToLive() {
+      if (!get().past) return;
+      set({ past: null, seq: -1 });
+      get().bridge?.requestSnapshot();
     },
     showPath(topic, partition) {
       const time = now();

@@ -21,10 +21,18 @@ export const BrokerLane = memo(function BrokerLane({ broker, y, height, width }:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const state = brokerStateLabel(broker);
-  const run = async (action: 'stop' | 'start'): Promise<void> => {
+  const run = async (action: 'stop' | 'start' | 'isolate' | 'heal'): Promise<void> => {
     setBusy(true);
     setError(null);
-    const result = action === 'stop' ? await host().call('stopBroker', { brokerId: broker.id }) : await host().call('startBroker', { brokerId: broker.id });
+    const brokerId = broker.id;
+    const result =
+      action === 'stop'
+        ? await host().call('stopBroker', { brokerId })
+        : action === 'start'
+          ? await host().call('startBroker', { brokerId })
+          : action === 'isolate'
+            ? await host().call('isolateBroker', { brokerId })
+            : await host().call('clearFault', { kind: 'isolated', brokerId });
     setBusy(false);
     if (!result.ok) setError(result.error.message);
   };
@@ -51,11 +59,21 @@ export const BrokerLane = memo(function BrokerLane({ broker, y, height, width }:
         </div>
         <div className={`lane-state state-${state}`}>
           <span className="dot" /> {state === 'fenced' ? <Term term="fenced">fenced</Term> : state}
-          {broker.isolated && <span title="Cut off from the other brokers"> · isolated</span>}
+          {broker.isolated && (
+            <span className="fault-tag" title="Cut off from the other brokers and the controller">
+              ✂ isolated
+            </span>
+          )}
+          {broker.fetchDelayMs > 0 && (
+            <span className="fault-tag" title={`Every replica fetch waits ${broker.fetchDelayMs} ms`}>
+              ◷ slowed
+            </span>
+          )}
         </div>
         <div className="lane-counts muted">
           {formatCount(broker.replicaCount)} replicas · {formatCount(broker.leaderCount)} <Term term="leader">leading</Term>
         </div>
+        <div className="lane-buttons">
         {broker.alive ? (
           <button className="small" data-testid="broker-stop" data-broker-id={broker.id} disabled={busy} onClick={() => void run('stop')} title="Crash this broker: its memory is lost, its files are kept">
             Stop
@@ -65,6 +83,16 @@ export const BrokerLane = memo(function BrokerLane({ broker, y, height, width }:
             Start
           </button>
         )}
+        {broker.isolated ? (
+          <button className="small" data-testid="broker-heal" data-broker-id={broker.id} disabled={busy} onClick={() => void run('heal')} title="Reconnect this broker to the others and the controller">
+            Heal
+          </button>
+        ) : !broker.alive ? null : (
+          <button className="small" data-testid="broker-isolate" data-broker-id={broker.id} disabled={busy} onClick={() => void run('isolate')} title="Cut this broker off from the other brokers and the controller: it keeps running, but is fenced, leaves the ISRs and loses its leaderships">
+            Isolate
+          </button>
+        )}
+        </div>
         {error && <div className="error small-error">{error}</div>}
       </div>
     </div>

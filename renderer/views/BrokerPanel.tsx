@@ -12,6 +12,7 @@ import { brokerStateLabel } from './BrokerLane';
 export function BrokerPanel({ brokerId }: { brokerId: number }) {
   const broker = useApp((s) => s.brokers.find((b) => b.id === brokerId));
   const [error, setError] = useState<string | null>(null);
+  const [delay, setDelay] = useState('15000');
   if (!broker) return <div className="panel muted">Broker {brokerId} is not in this cluster.</div>;
   const run = async (action: () => ReturnType<ReturnType<typeof host>['call']>): Promise<void> => {
     setError(null);
@@ -58,6 +59,30 @@ export function BrokerPanel({ brokerId }: { brokerId: number }) {
           </button>
         )}
       </div>
+      {broker.alive && (
+        <>
+          <h3>Faults</h3>
+          <div className="actions start">
+            {broker.isolated ? (
+              <button onClick={() => void run(() => host().call('clearFault', { kind: 'isolated', brokerId }))}>Heal isolation</button>
+            ) : (
+              <button onClick={() => void run(() => host().call('isolateBroker', { brokerId }))} title="Cut this broker off from the other brokers and the controller: it keeps running, but is fenced, leaves the ISRs and loses its leaderships">
+                Isolate
+              </button>
+            )}
+            {broker.fetchDelayMs > 0 ? (
+              <button onClick={() => void run(() => host().call('clearFault', { kind: 'slow-fetches', brokerId }))}>Heal slow fetches ({formatCount(broker.fetchDelayMs)} ms)</button>
+            ) : (
+              <span className="inline-group">
+                <button onClick={() => void run(() => host().call('slowFollower', { brokerId, delayMs: Number(delay) || 0 }))} title="Delay every replica fetch this broker sends: a follower slower than replica.lag.time.max.ms leaves the ISR while records arrive">
+                  Slow its fetches by
+                </button>
+                <input className="narrow" name="fetch-delay-ms" inputMode="numeric" value={delay} onChange={(e) => setDelay(e.target.value)} aria-label="Fetch delay in ms" /> ms
+              </span>
+            )}
+          </div>
+        </>
+      )}
       {error && <ErrorText message={error} />}
     </div>
   );

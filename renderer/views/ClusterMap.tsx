@@ -156,7 +156,10 @@ export function ClusterMap() {
   const onClick = (event: React.MouseEvent<HTMLDivElement>): void => {
     const rect = event.currentTarget.getBoundingClientRect();
     const tile = tileAt(layout, event.clientX - rect.left, event.clientY - rect.top);
-    if (tile) getStore().getState().select({ kind: 'topic', topic: tile.topic });
+    if (tile) {
+      getStore().getState().select({ kind: 'topic', topic: tile.topic });
+      getStore().setState({ focus: { topic: tile.topic, partition: tile.partition } });
+    }
   };
 
   const lanes = new Map(layout.lanes.map((lane) => [lane.brokerId, lane]));

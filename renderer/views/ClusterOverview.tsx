@@ -12,6 +12,7 @@ import { describeEvent } from '../components/describe-event';
 import { ErrorText } from '../components/ErrorText';
 import { ProducerList } from './ProducerList';
 import { useNow } from './use-now';
+import { ScenarioList } from './Scenarios';
 
 const DEMO_TOPIC = 'demo-orders';
 
@@ -86,6 +87,7 @@ export function ClusterOverview() {
         )}
       </div>
       {error && <ErrorText message={error} />}
+      <ScenarioList />
       <ProducerList />
       <h3>Recent events</h3>
       <ol className="events">

@@ -9,6 +9,7 @@ import type { TopicSnapshot } from '../../core/host/contract';
 import { getStore, useApp } from '../store/store';
 import { topicColor } from '../viz/palette';
 import { formatCount } from '../components/format';
+import { GroupList } from './GroupList';
 
 function recordsKept(topic: TopicSnapshot): number {
   let total = 0;
@@ -71,6 +72,7 @@ export function TopicList() {
           ))}
         </div>
       </div>
+      <GroupList />
     </nav>
   );
 }

@@ -76,7 +76,11 @@ export function TopicOverview({ topic }: { topic: TopicSnapshot }) {
           <tbody>
             {topic.partitions.slice(0, SHOWN_PARTITIONS).map((p) => (
               <tr key={p.partition} className={p.offline ? 'row-bad' : p.underReplicated ? 'row-warn' : ''}>
-                <td>{p.partition}</td>
+                <td>
+                  <button className="link-button" onClick={() => getStore().setState({ focus: { topic: topic.name, partition: p.partition } })} title="Open the replication view of this partition">
+                    {p.partition}
+                  </button>
+                </td>
                 <td>{p.offline ? 'offline' : p.leader}</td>
                 <td>{p.replicas.join(', ')}</td>
                 <td>{p.isr.join(', ')}</td>

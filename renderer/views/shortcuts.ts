@@ -1,6 +1,7 @@
 /**
- * Keyboard shortcuts for the frequent actions: N new topic, P produce, B browse, O overview,
- * / search topics, Escape back to the cluster. Ignored while typing in a field.
+ * Keyboard shortcuts for the frequent actions: N new topic, G new consumer group, P produce,
+ * B browse, O overview, L back to live (after time travel), / search topics, Escape back to the
+ * cluster map. Ignored while typing in a field.
  */
 import { useEffect } from 'react';
 import { getStore } from '../store/store';
@@ -14,7 +15,10 @@ export function useShortcuts(): void {
       const store = getStore().getState();
       if (event.key === 'Escape') {
         if (typing) (target as HTMLElement).blur();
-        else store.select({ kind: 'cluster' });
+        else {
+          store.select({ kind: 'cluster' });
+          getStore().setState({ focus: null });
+        }
         return;
       }
       if (typing) return;
@@ -22,6 +26,12 @@ export function useShortcuts(): void {
       switch (event.key) {
         case 'n':
           store.select({ kind: 'create-topic' });
+          break;
+        case 'g':
+          store.select({ kind: 'create-group' });
+          break;
+        case 'l':
+          store.returnToLive();
           break;
         case '/':
           event.preventDefault();

@@ -45,9 +45,9 @@ export interface ServeProcess {
 }
 
 /** Starts `npm run serve` on a data directory (a new temporary one by default). */
-export function startServe(options: { dataDir?: string; brokers?: number } = {}): Promise<ServeProcess> {
+export function startServe(options: { dataDir?: string; brokers?: number; args?: string[] } = {}): Promise<ServeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'brokerscope-e2e-'));
-  const args = ['--import', 'tsx', join(ROOT, 'core/host/serve/main.ts'), '--data', dataDir, '--brokers', String(options.brokers ?? 3)];
+  const args = ['--import', 'tsx', join(ROOT, 'core/host/serve/main.ts'), '--data', dataDir, '--brokers', String(options.brokers ?? 3), ...(options.args ?? [])];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {

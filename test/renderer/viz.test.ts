@@ -13,7 +13,7 @@ import { formatBytes, formatCount, formatDuration, formatRelative } from '../../
 import { parseJsonLines, toJsonLines } from '../../renderer/views/json-lines';
 
 function brokers(n: number): BrokerSnapshot[] {
-  return Array.from({ length: n }, (_, i) => ({ id: i + 1, state: 'running', alive: true, fenced: false, isolated: false, slowMs: 0, controller: i === 0, brokerEpoch: 1, replicaCount: 0, leaderCount: 0 }));
+  return Array.from({ length: n }, (_, i) => ({ id: i + 1, state: 'running', alive: true, fenced: false, isolated: false, slowMs: 0, fetchDelayMs: 0, controller: i === 0, brokerEpoch: 1, replicaCount: 0, leaderCount: 0 }));
 }
 
 function topics(count: number, partitions: number, brokerCount: number, rf: number): TopicSnapshot[] {
@@ -26,7 +26,7 @@ function topics(count: number, partitions: number, brokerCount: number, rf: numb
     replicationFactor: rf,
     partitions: Array.from({ length: partitions }, (_, p) => {
       const replicas = Array.from({ length: rf }, (_, r) => ((t + p + r) % brokerCount) + 1);
-      return { partition: p, leader: replicas[0], leaderEpoch: 0, replicas, isr: replicas, offline: false, underReplicated: false, highWatermark: 0, logStartOffset: 0, logEndOffset: 0, replicaStates: [] };
+      return { partition: p, leader: replicas[0], leaderEpoch: 0, replicas, isr: replicas, addingReplicas: [], removingReplicas: [], offline: false, underReplicated: false, highWatermark: 0, logStartOffset: 0, logEndOffset: 0, replicaStates: [] };
     }),
   }));
 }

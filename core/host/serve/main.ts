@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- [--brokers N] [--data DIR] [--http-port P] [--kafka-port P]`: Brokerscope
+ * `npm run serve -- [--brokers N] [--data DIR] [--http-port P] [--kafka-port P] [--<setting> V]`: Brokerscope
  * in a browser. Runs the cluster (data kept in DIR between runs) with a Kafka listener per
  * broker on 127.0.0.1 (broker 1 on P, default 9092; 0 picks free ports), prints
  * `KAFKA_BOOTSTRAP=<servers>` and `UI_URL=<address>` once ready; the address carries this
@@ -8,6 +8,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startBrowserHost } from './start';
+import { APP_DEFAULTS, type ClusterSettings } from '../../config/cluster-config';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,12 +25,27 @@ function wholeNumber(name: string, fallback: number, min: number, max: number): 
   return value;
 }
 
+/**
+ * Numeric settings given as `--<setting-in-kebab-case> <value>`, e.g. `--replica-lag-time-max-ms 3000`
+ * (tests and demos shorten what a person would wait for).
+ */
+function settingOverrides(): Partial<ClusterSettings> {
+  const overrides: Record<string, number> = {};
+  for (const [name, fallback] of Object.entries(APP_DEFAULTS)) {
+    if (typeof fallback !== 'number') continue;
+    const flag = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (option(flag) !== undefined) overrides[name] = wholeNumber(flag, fallback, 0, 2_147_483_647);
+  }
+  return overrides as Partial<ClusterSettings>;
+}
+
 async function main(): Promise<void> {
   const brokers = wholeNumber('brokers', 3, 1, 64);
   const httpPort = wholeNumber('http-port', 0, 0, 65_535);
   const kafkaPort = wholeNumber('kafka-port', 9092, 0, 65_535);
   const dataDir = option('data') ?? join(homedir(), '.brokerscope', 'cluster');
-  const started = await startBrowserHost({ brokers, dataDir, httpPort, kafkaPort, seed: Date.now() >>> 0, log: (line) => console.log(line) });
+  const settings = settingOverrides();
+  const started = await startBrowserHost({ brokers, dataDir, httpPort, kafkaPort, settings, seed: Date.now() >>> 0, log: (line) => console.log(line) });
   console.log(`Brokerscope is running: cluster ${started.host.clusterId}, data in ${dataDir}.`);
   if (started.host.kafkaBootstrap) {
     console.log('Kafka clients (kcat, kafkajs, your app) connect to:');
