@@ -11,28 +11,13 @@
 import type { KafkaErrorName } from '../protocol/errors';
 import type { CoordinatorContext, OffsetsTopicWrite } from './coordinator';
 import { ClassicGroup } from './group';
-import type { Rebalancer } from './rebalance';
+import { coordinatorWriteError, type Rebalancer } from './rebalance';
 import type { DeleteGroupsRequest, DeleteGroupsResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, RequestContext } from './messages';
 import { encodeGroupMetadataKey, encodeOffsetCommitKey, encodeOffsetCommitValue } from './offsets-records';
 
 /** Kafka's mapping of a failed offset write to the error the committer sees. */
 export function commitWriteError(error: KafkaErrorName): KafkaErrorName {
-  switch (error) {
-    case 'UNKNOWN_TOPIC_OR_PARTITION':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-    case 'REQUEST_TIMED_OUT':
-      return 'COORDINATOR_NOT_AVAILABLE';
-    case 'NOT_LEADER_OR_FOLLOWER':
-    case 'KAFKA_STORAGE_ERROR':
-      return 'NOT_COORDINATOR';
-    case 'MESSAGE_TOO_LARGE':
-    case 'RECORD_LIST_TOO_LARGE':
-    case 'INVALID_FETCH_SIZE':
-      return 'INVALID_COMMIT_OFFSET_SIZE';
-    default:
-      return error;
-  }
+  return coordinatorWriteError(error, 'INVALID_COMMIT_OFFSET_SIZE');
 }
 
 /** OffsetCommit, OffsetFetch, DeleteGroups and the empty-group sweep for one coordinator. */

@@ -17,6 +17,15 @@ import { encodeGroupMetadataKey, encodeGroupMetadataValue, type GroupMetadataVal
 
 /** Kafka's mapping of a failed group write to the error members see. */
 export function groupWriteError(error: KafkaErrorName): KafkaErrorName {
+  return coordinatorWriteError(error, 'UNKNOWN_SERVER_ERROR');
+}
+
+/**
+ * How Kafka's coordinator reports a failed write to __consumer_offsets: the partition is gone
+ * or under-replicated (retry the coordinator), moved (find it again), or the write was too
+ * large, which offset commits and group writes report differently.
+ */
+export function coordinatorWriteError(error: KafkaErrorName, tooLarge: KafkaErrorName): KafkaErrorName {
   switch (error) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'NOT_ENOUGH_REPLICAS':
@@ -29,7 +38,7 @@ export function groupWriteError(error: KafkaErrorName): KafkaErrorName {
     case 'MESSAGE_TOO_LARGE':
     case 'RECORD_LIST_TOO_LARGE':
     case 'INVALID_FETCH_SIZE':
-      return 'UNKNOWN_SERVER_ERROR';
+      return tooLarge;
     default:
       return error;
   }
