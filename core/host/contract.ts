@@ -10,9 +10,9 @@ import type { AppGroupSpec, MemberAction } from './app-groups';
 import type { AssignorName } from '../group/assignors';
 import type { ScenarioId, ScenarioStatus } from './scenarios';
 import type { KafkaErrorName } from '../protocol/errors';
-import type { BrokerSnapshot, ClusterSnapshot, TopicSnapshot } from '../view/snapshot';
+import type { BrokerSnapshot, ClusterSnapshot, ClusterSourceInfo, TopicSnapshot, UnobservableFeature } from '../view/snapshot';
 
-export type { BrokerSnapshot, ClusterSnapshot, TopicSnapshot, ClusterEvent, KafkaErrorName };
+export type { BrokerSnapshot, ClusterSnapshot, TopicSnapshot, ClusterEvent, KafkaErrorName, ClusterSourceInfo, UnobservableFeature };
 export type { PartitionSnapshot, ReplicaSnapshot } from '../view/snapshot';
 export type { GroupSnapshot, GroupMemberSnapshot, GroupOffsetSnapshot } from '../group/snapshot';
 export type { ConsumerSnapshot } from '../client/consumer';
@@ -133,6 +133,73 @@ export interface TopicConfigEntry {
   doc: string;
 }
 
+/** Where a group's committed offsets move to (the group must have no members). */
+export type OffsetResetSpec =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'offset'; offset: number }
+  /** The first offset whose timestamp is at or after this time (ms since the epoch); the end when none is. */
+  | { kind: 'timestamp'; timestamp: number }
+  /** The committed offset (or the earliest when none) moved by `by`, clamped to the log's range. */
+  | { kind: 'shift'; by: number };
+
+/** SASL mechanisms a connection can authenticate with. */
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+/** A connection to an external cluster as the connection form edits it. */
+export interface ConnectionDraft {
+  /** Absent for a new connection. */
+  id?: string;
+  name: string;
+  /** `host:port` pairs separated by commas. */
+  bootstrapServers: string;
+  clientId: string;
+  tls: {
+    enabled: boolean;
+    /** A PEM file with the certificate authorities to trust (null: the system's). */
+    caFile: string | null;
+    /** Whether the server's certificate must verify (off only for test clusters). */
+    rejectUnauthorized: boolean;
+  };
+  sasl: {
+    mechanism: SaslMechanism;
+    username: string;
+    /** Write-only: the window never receives it; null keeps the stored password. */
+    password: string | null;
+  } | null;
+  /** Refuse every write (create, delete, produce, configs, offsets) on this cluster. */
+  readOnly: boolean;
+  /** How often the cluster is polled for changes, in ms (default 2,000). */
+  pollIntervalMs: number;
+}
+
+/** A saved connection as the window sees it: never its secrets. */
+export interface ConnectionSummary extends Omit<ConnectionDraft, 'id' | 'sasl'> {
+  id: string;
+  sasl: { mechanism: SaslMechanism; username: string; hasPassword: boolean } | null;
+  /** Whether the stored secret is encrypted by the platform (false: kept in a file only this user can read). */
+  secretsEncrypted: boolean;
+}
+
+/**
+ * A connection with its secret resolved, as the host that polls the cluster receives it.
+ * It stays in the processes that own the cluster connection and never reaches a window.
+ */
+export interface ResolvedConnection extends Omit<ConnectionDraft, 'id' | 'sasl'> {
+  id: string;
+  sasl: { mechanism: SaslMechanism; username: string; password: string } | null;
+}
+
+/** What testing a connection found. */
+export interface ConnectionTestResult {
+  clusterId: string | null;
+  controllerId: number;
+  brokers: { id: number; host: string; port: number }[];
+  topics: number;
+  /** How long connecting and reading the metadata took, in ms. */
+  latencyMs: number;
+}
+
 /** Every command: its arguments and its result. Method names follow the engine's API. */
 export interface HostCommands {
   stopBroker: { args: { brokerId: number; graceful?: boolean }; result: null };
@@ -143,6 +210,22 @@ export interface HostCommands {
   deleteTopic: { args: { name: string }; result: null };
   createPartitions: { args: { name: string; totalPartitions: number }; result: null };
   describeTopicConfigs: { args: { name: string }; result: TopicConfigEntry[] };
+  /** Sets topic configs; a null value returns that config to its default. */
+  alterTopicConfigs: { args: { name: string; configs: Record<string, string | null> }; result: null };
+  /** Moves an empty group's committed offsets on a topic (all partitions, or the ones listed). */
+  resetGroupOffsets: {
+    args: { groupId: string; topic: string; partitions: number[] | null; to: OffsetResetSpec };
+    result: { partitions: { partition: number; offset: number }[] };
+  };
+  /** Saved connections to external clusters, and the cluster shown now (`embedded` or a connection id). */
+  listConnections: { args: Record<string, never>; result: { connections: ConnectionSummary[]; active: string } };
+  /** Adds (no id) or updates a connection; its secret is stored encrypted where the platform allows. */
+  saveConnection: { args: { connection: ConnectionDraft }; result: { id: string } };
+  /** Connects with these settings (a saved connection's password when the draft's is null) and reads the metadata. */
+  testConnection: { args: { connection: ConnectionDraft }; result: ConnectionTestResult };
+  removeConnection: { args: { id: string }; result: null };
+  /** Shows another cluster: `embedded` or a saved connection's id. A snapshot of it follows. */
+  switchCluster: { args: { id: string }; result: { id: string } };
   produce: { args: ProduceArgs; result: ProduceOutcome };
   startProducer: { args: SteadyProducerSpec; result: { id: string } };
   stopProducer: { args: { id: string }; result: null };
@@ -194,6 +277,13 @@ export const COMMAND_NAMES = [
   'deleteTopic',
   'createPartitions',
   'describeTopicConfigs',
+  'alterTopicConfigs',
+  'resetGroupOffsets',
+  'listConnections',
+  'saveConnection',
+  'testConnection',
+  'removeConnection',
+  'switchCluster',
   'produce',
   'startProducer',
   'stopProducer',
@@ -216,6 +306,40 @@ export const COMMAND_NAMES = [
   'stopScenario',
   'scenarioStatus',
 ] as const satisfies readonly CommandName[];
+
+/** Commands that change a cluster's data: refused on a read-only connection. */
+export const WRITE_COMMANDS = [
+  'createTopic',
+  'deleteTopic',
+  'createPartitions',
+  'alterTopicConfigs',
+  'resetGroupOffsets',
+  'produce',
+  'startProducer',
+] as const satisfies readonly CommandName[];
+
+/** Commands that drive the embedded cluster itself (faults, brokers, in-app consumers, scenarios). */
+export const EMBEDDED_ONLY_COMMANDS = [
+  'stopBroker',
+  'startBroker',
+  'addBroker',
+  'isolateBroker',
+  'slowFollower',
+  'clearFault',
+  'clearAllFaults',
+  'electPreferredLeaders',
+  'reassignPartition',
+  'cancelReassignment',
+  'createConsumerGroup',
+  'addGroupMember',
+  'memberAction',
+  'setGroupRate',
+  'startScenario',
+  'stopScenario',
+] as const satisfies readonly CommandName[];
+
+/** Commands about connections, answered by whatever holds the connection store, not by a cluster. */
+export const CONNECTION_COMMANDS = ['listConnections', 'saveConnection', 'testConnection', 'removeConnection', 'switchCluster'] as const satisfies readonly CommandName[];
 
 /** Throughput of the cluster over the last second. */
 export interface ClusterRates {

@@ -180,6 +180,22 @@ export class ClusterHost implements HostConnection {
         return null;
       },
       createPartitions: ({ name, totalPartitions }) => (cluster.createPartitions(name, totalPartitions), null),
+      alterTopicConfigs: ({ name, configs }) => {
+        const topic = cluster.store.image.topics.get(name);
+        if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);
+        // Incremental, as IncrementalAlterConfigs: named configs set or returned to their default, the rest kept.
+        const next: Record<string, string> = { ...topic.configs };
+        for (const [key, value] of Object.entries(configs)) {
+          if (value === null) delete next[key];
+          else next[key] = value;
+        }
+        cluster.alterTopicConfigs(name, next);
+        return null;
+      },
+      resetGroupOffsets: () => {
+        throw new KafkaError('INVALID_REQUEST', 'Resetting offsets is not available yet.');
+      },
+      ...connectionCommandsElsewhere(),
       describeTopicConfigs: ({ name }) => cluster.describeTopicConfigs(name).map(({ name, value, isDefault, doc }) => ({ name, value, isDefault, doc })),
       produce: (args) => this.produce(args),
       startProducer: (spec) => {
@@ -296,6 +312,17 @@ function outcome(topic: string, written: RecordMetadata[]): ProduceOutcome {
     timestamp: last?.timestamp ?? -1,
     placements: [...byPartition.values()].sort((a, b) => a.partition - b.partition),
   };
+}
+
+/**
+ * Connection commands belong to whatever holds the connection store (the session around this
+ * host); a bare cluster host refuses them with a sentence.
+ */
+function connectionCommandsElsewhere(): Pick<Handlers, 'listConnections' | 'saveConnection' | 'testConnection' | 'removeConnection' | 'switchCluster'> {
+  const refuse = (): never => {
+    throw new KafkaError('INVALID_REQUEST', 'This host shows only its embedded cluster; connections to other clusters are managed by the app around it.');
+  };
+  return { listConnections: refuse, saveConnection: refuse, testConnection: refuse, removeConnection: refuse, switchCluster: refuse };
 }
 
 /** Any thrown value as Kafka's error name and a sentence. */

@@ -44,7 +44,47 @@ const groupId = z.string().min(1).max(249);
 const clientId = z.string().min(1).max(300);
 const consumeRate = z.number().min(0.1).max(MAX_STEADY_RATE).nullable();
 
+/** `host:port` pairs separated by commas (host names, IPv4, or bracketed IPv6). */
+const bootstrapServers = z
+  .string()
+  .max(4_000)
+  .refine((value) => value.split(',').every((entry) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/.test(entry.trim()) && Number(entry.trim().split(':').pop()) <= 65_535), {
+    message: 'expected host:port pairs separated by commas, e.g. localhost:9092',
+  });
+
+const connectionDraft = z.strictObject({
+  id: z.string().min(1).max(100).optional(),
+  name: z.string().trim().min(1).max(100),
+  bootstrapServers,
+  clientId: z.string().min(1).max(200),
+  tls: z.strictObject({ enabled: z.boolean(), caFile: z.string().min(1).max(4_096).nullable(), rejectUnauthorized: z.boolean() }),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1).max(1_000),
+      password: z.string().max(10_000).nullable(),
+    })
+    .nullable(),
+  readOnly: z.boolean(),
+  pollIntervalMs: z.number().int().min(500).max(600_000),
+});
+
+const offsetResetSpec = z.union([
+  z.strictObject({ kind: z.literal('earliest') }),
+  z.strictObject({ kind: z.literal('latest') }),
+  z.strictObject({ kind: z.literal('offset'), offset }),
+  z.strictObject({ kind: z.literal('timestamp'), timestamp: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ kind: z.literal('shift'), by: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER) }),
+]);
+
 const schemas: { [N in CommandName]: z.ZodType<CommandArgs<N>> } = {
+  alterTopicConfigs: z.strictObject({ name: topicName, configs: z.record(z.string().min(1).max(200), z.string().max(1_000).nullable()) }),
+  resetGroupOffsets: z.strictObject({ groupId, topic: topicName, partitions: z.array(partition).min(1).max(10_000).nullable(), to: offsetResetSpec }),
+  listConnections: z.strictObject({}) as z.ZodType<Record<string, never>>,
+  saveConnection: z.strictObject({ connection: connectionDraft }),
+  testConnection: z.strictObject({ connection: connectionDraft }),
+  removeConnection: z.strictObject({ id: z.string().min(1).max(100) }),
+  switchCluster: z.strictObject({ id: z.string().min(1).max(100) }),
   isolateBroker: z.strictObject({ brokerId }),
   slowFollower: z.strictObject({ brokerId, delayMs: z.number().int().min(0).max(600_000) }),
   clearFault: z.strictObject({ kind: z.enum(['isolated', 'slow-fetches']), brokerId }),

@@ -92,7 +92,58 @@ export interface ClusterSnapshot {
   kafka: KafkaListenerSnapshot | null;
   /** Faults a user applied and has not cleared (isolation, slow fetches). */
   faults: Fault[];
+  /** Where this picture comes from: the embedded cluster or an attached external one. */
+  source: ClusterSourceInfo;
 }
+
+/** What a picture of an external cluster cannot show, because a Kafka client cannot observe it. */
+export type UnobservableFeature =
+  /** A follower's own log end offset (clients see only the leader's end and the high watermark). */
+  | 'follower-log-end-offset'
+  /** Stopping, isolating or slowing brokers, and adding them. */
+  | 'faults'
+  /** Reassigning replicas and electing preferred leaders from the app. */
+  | 'reassignment'
+  /** In-app consumers and guided scenarios (they drive the embedded cluster). */
+  | 'app-consumers'
+  /** Which clients are connected to each broker. */
+  | 'clients';
+
+/** The source of a snapshot: the embedded cluster, or a connection polled over Kafka's protocol. */
+export interface ClusterSourceInfo {
+  kind: 'embedded' | 'external';
+  /** `embedded`, or the connection's id. */
+  id: string;
+  /** A name for people: "Embedded cluster" or the connection's name. */
+  name: string;
+  /** Every write (create, delete, produce, configs, offsets) is refused. */
+  readOnly: boolean;
+  /** External: bootstrap servers as configured. */
+  bootstrap: string | null;
+  /** External: the poll interval in force now (grows while the cluster is slow), in ms. */
+  pollIntervalMs: number | null;
+  /** External: when the last poll finished (ms since the epoch) and how long it took. */
+  lastRefreshAt: number | null;
+  lastRefreshMs: number | null;
+  /** External: the last poll's failure as `NAME: sentence`, null while polls succeed. */
+  error: string | null;
+  /** What this source cannot show, each with a sentence saying why. */
+  unavailable: { feature: UnobservableFeature; reason: string }[];
+}
+
+/** The embedded cluster's source description. */
+export const EMBEDDED_SOURCE: ClusterSourceInfo = {
+  kind: 'embedded',
+  id: 'embedded',
+  name: 'Embedded cluster',
+  readOnly: false,
+  bootstrap: null,
+  pollIntervalMs: null,
+  lastRefreshAt: null,
+  lastRefreshMs: null,
+  error: null,
+  unavailable: [],
+};
 
 /** A client connected to a broker's Kafka listener. */
 export interface KafkaClientSnapshot {
@@ -194,6 +245,7 @@ export function buildSnapshot(cluster: Cluster): ClusterSnapshot {
     consumers: cluster.consumers().map((consumer) => consumer.snapshot()),
     kafka: cluster.kafkaListener ? { bootstrap: cluster.kafkaListener.bootstrap, clients: cluster.kafkaListener.clients() } : null,
     faults: cluster.faults(),
+    source: EMBEDDED_SOURCE,
   };
 }
 

@@ -7,10 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Timeline } from '../../core/host/timeline';
+import { EMBEDDED_SOURCE } from '../../core/view/snapshot';
 import type { ClusterEvent, ClusterSnapshot } from '../../core/index';
 
 const state = (time: number, controllerId: number): ClusterSnapshot =>
-  ({ time, clusterId: 'c', controllerId, controllerEpoch: 1, metadataOffset: 0, brokers: [], topics: [], groups: [], consumers: [], kafka: null, faults: [] }) as ClusterSnapshot;
+  ({ time, clusterId: 'c', controllerId, controllerEpoch: 1, metadataOffset: 0, brokers: [], topics: [], groups: [], consumers: [], kafka: null, faults: [], source: EMBEDDED_SOURCE }) as ClusterSnapshot;
 
 describe('the timeline', () => {
   it('keeps notable events, thins commit batches and drops stats', () => {
