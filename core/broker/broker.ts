@@ -155,7 +155,7 @@ export class Broker implements FetcherHost {
     this.register();
     this.every(this.settings.replicaLagTimeMaxMs / 2, () => this.shrinkIsrs());
     this.every(this.settings.logRetentionCheckIntervalMs, () => this.enforceRetention());
-    this.every(this.settings.logFlushOffsetCheckpointIntervalMs, () => this.checkpoint());
+    this.every(this.settings.logFlushOffsetCheckpointIntervalMs, () => this.periodicCheckpoint());
   }
 
   /** Stops like a crash (default) or a clean shutdown; files stay either way. */
@@ -560,7 +560,11 @@ export class Broker implements FetcherHost {
     for (const p of request.partitions) {
       const partition = this.partitions.get(`${p.topic}-${p.partition}`);
       if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) continue;
-      partition.updateFollowerFetchState(request.replicaId, p.fetchOffset, now);
+      const moved = partition.updateFollowerFetchState(request.replicaId, p.fetchOffset, now);
+      // An in-sync follower that fetched from where it was changes neither the ISR nor the high
+      // watermark (both depend only on replicas' log end offsets): the common case of a follower
+      // polling an idle partition costs one map lookup, not a scan of every replica.
+      if (!moved && partition.registration.isr.includes(request.replicaId)) continue;
       this.maybeExpandIsr(partition, request.replicaId);
       if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) {
         this.onHighWatermark(partition);
@@ -761,6 +765,19 @@ export class Broker implements FetcherHost {
     this.logManager?.checkpoint(this.highWatermarks());
   }
 
+  /**
+   * The periodic checkpoint (log.flush.offset.checkpoint.interval.ms), as Kafka's: it records
+   * each log's recovery point, high watermark and log start without flushing the logs. Logs are
+   * flushed when a segment rolls and on a clean shutdown (log.flush.interval.* default to never),
+   * so a crash recovers only what was written since; replication, not fsync, is what keeps
+   * acknowledged records. Flushing every log here would cost several fsyncs per written log on
+   * the engine's one thread, where Kafka flushes on background threads.
+   */
+  private periodicCheckpoint(): void {
+    this.saveProducerStates();
+    this.logManager?.checkpoint(this.highWatermarks(), { flush: false });
+  }
+
   private enforceRetention(): void {
     const now = this.now();
     for (const partition of this.partitions.values()) {
@@ -788,6 +805,7 @@ export class Broker implements FetcherHost {
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+
 
 /** Where a partition's producer state is saved (Kafka keeps `<offset>.snapshot` files). */
 const PRODUCER_SNAPSHOT_FILE = 'producer-state.json';

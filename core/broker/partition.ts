@@ -139,15 +139,18 @@ export class Partition {
    * Records a follower's fetch (before its records are read): its log end offset is the fetch
    * offset, and it is caught up if it reached the leader's end now or at its previous fetch.
    */
-  updateFollowerFetchState(followerId: number, fetchOffset: number, now: number): void {
+  /** Records a follower's fetch; returns whether its log end offset moved (false: nothing else can change). */
+  updateFollowerFetchState(followerId: number, fetchOffset: number, now: number): boolean {
     const state = this.followers.get(followerId);
-    if (!state) return;
+    if (!state) return false;
     const leaderEnd = this.log.logEndOffset;
     if (fetchOffset >= leaderEnd) state.lastCaughtUpTimeMs = Math.max(state.lastCaughtUpTimeMs, now);
     else if (fetchOffset >= state.lastFetchLeaderLogEndOffset) state.lastCaughtUpTimeMs = Math.max(state.lastCaughtUpTimeMs, state.lastFetchTimeMs);
+    const moved = state.logEndOffset !== fetchOffset;
     state.logEndOffset = fetchOffset;
     state.lastFetchLeaderLogEndOffset = leaderEnd;
     state.lastFetchTimeMs = now;
+    return moved;
   }
 
   /** Whether a follower is caught up by Kafka's definition. */

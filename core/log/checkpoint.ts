@@ -117,6 +117,6 @@ export function readEpochCheckpoint(storage: Storage, path: string): EpochEntry[
 }
 
 /** Replaces a leader epoch checkpoint. */
-export function writeEpochCheckpoint(storage: Storage, path: string, entries: readonly EpochEntry[]): void {
-  storage.writeFileAtomic(path, formatCheckpoint(entries.map(({ epoch, startOffset }) => `${epoch} ${startOffset}`)));
+export function writeEpochCheckpoint(storage: Storage, path: string, entries: readonly EpochEntry[], options: { sync?: boolean } = {}): void {
+  storage.writeFileAtomic(path, formatCheckpoint(entries.map(({ epoch, startOffset }) => `${epoch} ${startOffset}`)), options);
 }

@@ -122,19 +122,20 @@ export class FileStorage implements Storage {
     }
   }
 
-  writeFileAtomic(path: string, data: Buffer | string): void {
+  writeFileAtomic(path: string, data: Buffer | string, options: { sync?: boolean } = {}): void {
+    const sync = options.sync ?? true;
     const target = this.resolve(path);
     // Kafka's checkpoint files use the same '.tmp' sibling, then an atomic rename.
     const temporary = `${target}.tmp`;
     const fd = fs.openSync(temporary, 'w');
     try {
       fs.writeFileSync(fd, data);
-      fs.fsyncSync(fd);
+      if (sync) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(temporary, target);
-    syncDirectory(nodePath.dirname(target));
+    if (sync) syncDirectory(nodePath.dirname(target));
   }
 
   open(path: string): FileHandle {

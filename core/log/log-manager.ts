@@ -159,12 +159,13 @@ export class LogManager {
   }
 
   /**
-   * Flushes every log and writes the three checkpoints. A log missing from `highWatermarks` keeps
-   * the high watermark last checkpointed.
+   * Flushes every log (unless `flush` is false) and writes the three checkpoints. A log missing
+   * from `highWatermarks` keeps the high watermark last checkpointed.
    */
-  checkpoint(highWatermarks: Map<string, number>): void {
+  checkpoint(highWatermarks: Map<string, number>, options: { flush?: boolean } = {}): void {
     this.checkRunning();
-    for (const { log } of this.logs.values()) log.flush();
+    // Without `flush`, each recovery point is where that log was last flushed (on a roll).
+    if (options.flush ?? true) for (const { log } of this.logs.values()) log.flush();
     const recoveryPoints: TopicPartitionOffset[] = [];
     const replicated: TopicPartitionOffset[] = [];
     const logStarts: TopicPartitionOffset[] = [];

@@ -346,6 +346,7 @@ export class Log {
   flush(): void {
     this.checkOpen();
     for (const segment of this.segments) segment.flush();
+    this.epochs.flush();
     this.flushedOffset = this.logEndOffset;
   }
 
@@ -353,6 +354,7 @@ export class Log {
   close(): void {
     if (this.closed) return;
     for (const segment of this.segments) segment.close();
+    this.epochs.flush();
     this.closed = true;
   }
 
@@ -430,6 +432,7 @@ export class Log {
     if (active.baseOffset === newOffset && active.sizeBytes === 0) return;
     active.onBecomeInactive();
     for (const segment of this.segments) segment.flush();
+    this.epochs.flush();
     this.flushedOffset = Math.max(this.flushedOffset, newOffset);
     this.segments.push(LogSegment.create(this.storage, this.dir, newOffset, this.settings, now));
   }

@@ -218,7 +218,7 @@ export class MemoryStorage implements Storage {
     return file === undefined ? undefined : file.read(0, file.length);
   }
 
-  writeFileAtomic(path: string, data: Buffer | string): void {
+  writeFileAtomic(path: string, data: Buffer | string, _options?: { sync?: boolean }): void {
     const normalized = normalize(path);
     this.requireParent(normalized, 'open');
     if (this.dirs.has(normalized)) throw fsError('EISDIR', 'open', normalized);

@@ -19,8 +19,12 @@ export interface Storage {
   rename(from: string, to: string): void;
   /** Whole contents of a file, or undefined when it does not exist. */
   readFile(path: string): Buffer | undefined;
-  /** Replaces a file's contents atomically (write a temporary file, flush, rename). */
-  writeFileAtomic(path: string, data: Buffer | string): void;
+  /**
+   * Replaces a file's contents atomically (write a temporary file, flush, rename). With
+   * `sync: false` nothing is fsync'ed: the rename is atomic against a process crash, and a
+   * later synced write makes it durable against a power loss.
+   */
+  writeFileAtomic(path: string, data: Buffer | string, options?: { sync?: boolean }): void;
   /** Opens (creating when absent) a file for appending and positional reads. */
   open(path: string): FileHandle;
 }
