@@ -4,9 +4,9 @@
  * and every few seconds while anything changes), so selecting a moment shows the cluster as
  * it was then. Everything is bounded: events by count, states by their serialised size. With a
  * data directory the timeline is kept beside the cluster's data and survives a restart of the
- * app (written every few seconds and on close, newest first within the file's size bound).
+ * app (appended every few seconds and on close; rewritten within its size bound as it grows).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterEvent } from '../events';
 import type { ClusterSnapshot } from '../view/snapshot';
@@ -15,8 +15,8 @@ import type { ClusterSnapshot } from '../view/snapshot';
 export const TIMELINE_MAX_EVENTS = 5_000;
 /** Bytes of recorded states kept in memory (serialised). */
 export const TIMELINE_MAX_STATE_BYTES = 48 * 1024 * 1024;
-/** Bytes of recorded states written to disk. */
-export const TIMELINE_MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** The timeline file's size bound, in bytes: it never grows past this. */
+export const TIMELINE_MAX_FILE_BYTES = 24 * 1024 * 1024;
 /** The file beside the cluster's data. */
 export const TIMELINE_FILE = 'brokerscope-timeline.json';
 /** Commit batches (gathered per 100 ms) kept at most one per this interval. */
@@ -32,12 +32,18 @@ interface RecordedState {
   json: string;
 }
 
-/** What the file holds. */
-interface TimelineFile {
-  version: 1;
-  events: ClusterEvent[];
-  states: RecordedState[];
-}
+/**
+ * The file is JSON lines, appended as the timeline grows: a header line, then one line per
+ * event (`{"e": event}`) or recorded state (`{"t": time, "s": json}`). Saving writes only what
+ * is new; when an append would pass the file's bound, the file is rewritten with every kept
+ * event and the newest states within two thirds of the bound (temporary file, then rename), so
+ * rewrites stay rare.
+ */
+const FILE_HEADER = JSON.stringify({ brokerscopeTimeline: 2 });
+/** What a rewrite fills of the bound, leaving room for appends. */
+const REWRITE_BYTES = Math.floor((TIMELINE_MAX_FILE_BYTES * 2) / 3);
+
+type FileLine = { e: ClusterEvent } | { t: number; s: string };
 
 /** Whether an event belongs on the timeline (the high-rate stats events do not). */
 export function isTimelineEvent(event: ClusterEvent): boolean {
@@ -51,6 +57,11 @@ export class Timeline {
   private lastStateTime = -Infinity;
   private dirty = false;
   private lastCommitsTime = -Infinity;
+  /** Added since the last save (appended to the file by the next one). */
+  private unsavedEvents: ClusterEvent[] = [];
+  private unsavedStates: RecordedState[] = [];
+  /** The file's size as written; -1 when unknown (the next save rewrites it). */
+  private fileBytes = -1;
 
   constructor(private readonly dataDir: string | null) {
     if (dataDir) this.load();
@@ -65,6 +76,7 @@ export class Timeline {
     }
     this.events.push(event);
     if (this.events.length > TIMELINE_MAX_EVENTS) this.events.splice(0, this.events.length - TIMELINE_MAX_EVENTS);
+    if (this.dataDir) this.unsavedEvents.push(event);
     this.dirty = true;
   }
 
@@ -76,7 +88,9 @@ export class Timeline {
   /** Records the cluster's state. */
   addState(snapshot: ClusterSnapshot): void {
     const json = JSON.stringify(snapshot);
-    this.states.push({ time: snapshot.time, json });
+    const state = { time: snapshot.time, json };
+    this.states.push(state);
+    if (this.dataDir) this.unsavedStates.push(state);
     this.stateBytes += json.length;
     this.lastStateTime = snapshot.time;
     while (this.stateBytes > TIMELINE_MAX_STATE_BYTES && this.states.length > 1) this.stateBytes -= this.states.shift()!.json.length;
@@ -105,38 +119,72 @@ export class Timeline {
     return JSON.parse(state.json) as ClusterSnapshot;
   }
 
-  /** Writes the timeline beside the cluster's data when it changed (newest states within the file's bound). */
+  /** Writes what is new since the last save (rewriting the file within its bound when it grew too large). */
   save(): void {
     if (!this.dataDir || !this.dirty) return;
     this.dirty = false;
-    const kept: RecordedState[] = [];
-    let bytes = 0;
-    for (let i = this.states.length - 1; i >= 0; i--) {
-      bytes += this.states[i].json.length;
-      if (bytes > TIMELINE_MAX_FILE_BYTES) break;
-      kept.unshift(this.states[i]);
-    }
-    const file: TimelineFile = { version: 1, events: this.events, states: kept };
     const path = join(this.dataDir, TIMELINE_FILE);
     try {
-      writeFileSync(`${path}.tmp`, JSON.stringify(file));
-      renameSync(`${path}.tmp`, path);
+      const lines = [...this.unsavedEvents.map((e): FileLine => ({ e })), ...this.unsavedStates.map((state): FileLine => ({ t: state.time, s: state.json }))];
+      const text = lines.length > 0 ? lines.map((line) => JSON.stringify(line)).join('\n') + '\n' : '';
+      const bytes = Buffer.byteLength(text);
+      if (this.fileBytes < 0 || this.fileBytes + bytes > TIMELINE_MAX_FILE_BYTES || !existsSync(path)) {
+        this.rewrite(path);
+      } else if (bytes > 0) {
+        appendFileSync(path, text);
+        this.fileBytes += bytes;
+      }
+      this.unsavedEvents = [];
+      this.unsavedStates = [];
     } catch (error) {
+      this.fileBytes = -1;
       console.error(`The timeline could not be saved: ${(error as Error).message}`);
     }
+  }
+
+  /** The whole file again: every event kept and the newest states within REWRITE_BYTES. */
+  private rewrite(path: string): void {
+    // Newest first within a share of the bound: events within half of it, states in the rest.
+    const newest = (items: string[], budget: number): string[] => {
+      const kept: string[] = [];
+      for (let i = items.length - 1; i >= 0; i--) {
+        const size = Buffer.byteLength(items[i]) + 1;
+        if (size > budget) break;
+        budget -= size;
+        kept.push(items[i]);
+      }
+      return kept.reverse();
+    };
+    const events = newest(this.events.map((e) => JSON.stringify({ e })), REWRITE_BYTES / 2);
+    const used = events.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, FILE_HEADER.length + 1);
+    const states = newest(this.states.map((state) => JSON.stringify({ t: state.time, s: state.json })), REWRITE_BYTES - used);
+    const text = [FILE_HEADER, ...events, ...states].join('\n') + '\n';
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+    this.fileBytes = Buffer.byteLength(text);
   }
 
   private load(): void {
     const path = join(this.dataDir!, TIMELINE_FILE);
     if (!existsSync(path)) return;
-    try {
-      const file = JSON.parse(readFileSync(path, 'utf8')) as TimelineFile;
-      if (file.version !== 1 || !Array.isArray(file.events) || !Array.isArray(file.states)) return;
-      this.events = file.events.slice(-TIMELINE_MAX_EVENTS);
-      this.states = file.states.filter((s) => typeof s.time === 'number' && typeof s.json === 'string');
-      this.stateBytes = this.states.reduce((sum, s) => sum + s.json.length, 0);
-    } catch {
-      // A torn or foreign file: start a new timeline rather than refuse to start.
+    const text = readFileSync(path, 'utf8');
+    const lines = text.split('\n');
+    if (lines[0] !== FILE_HEADER) return; // A foreign or older file: start a new timeline (the next save replaces it).
+    for (const line of lines.slice(1)) {
+      if (line === '') continue;
+      let parsed: Partial<{ e: ClusterEvent; t: number; s: string }>;
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        continue; // A torn last line (the app stopped mid-write): the rest is intact.
+      }
+      if (parsed.e && typeof parsed.e.type === 'string') this.events.push(parsed.e);
+      else if (typeof parsed.t === 'number' && typeof parsed.s === 'string') this.states.push({ time: parsed.t, json: parsed.s });
     }
+    this.events = this.events.slice(-TIMELINE_MAX_EVENTS);
+    this.stateBytes = this.states.reduce((sum, state) => sum + state.json.length, 0);
+    while (this.stateBytes > TIMELINE_MAX_STATE_BYTES && this.states.length > 1) this.stateBytes -= this.states.shift()!.json.length;
+    this.lastStateTime = this.states.at(-1)?.time ?? -Infinity;
+    this.fileBytes = Buffer.byteLength(text);
   }
 }

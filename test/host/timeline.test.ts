@@ -3,10 +3,10 @@
  * found by time, and a file beside the cluster's data that a new host reads back.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Timeline } from '../../core/host/timeline';
+import { Timeline, TIMELINE_FILE, TIMELINE_MAX_FILE_BYTES } from '../../core/host/timeline';
 import { EMBEDDED_SOURCE } from '../../core/view/snapshot';
 import type { ClusterEvent, ClusterSnapshot } from '../../core/index';
 
@@ -37,5 +37,46 @@ describe('the timeline', () => {
     const reopened = new Timeline(dir);
     expect(reopened.listEvents()).toHaveLength(1);
     expect(reopened.stateAt(1_001)?.controllerId).toBe(2);
+  });
+});
+
+describe('the timeline file', () => {
+  it('appends what is new and stays within its size bound, keeping the newest states', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brokerscope-timeline-'));
+    const timeline = new Timeline(dir);
+    const path = join(dir, TIMELINE_FILE);
+    // States of about 1 MiB each: twice the bound in all, saved as they come.
+    const padding = 'x'.repeat(1024 * 1024);
+    const big = (i: number): ClusterSnapshot => ({ ...state(i * 1_000, i), clusterId: `${i}-${padding}` }) as ClusterSnapshot;
+    let largest = 0;
+    for (let i = 1; i <= 48; i++) {
+      timeline.addState(big(i));
+      timeline.addEvent({ type: 'broker.added', time: i * 1_000, brokerId: i });
+      timeline.save();
+      largest = Math.max(largest, statSync(path).size);
+    }
+    expect(largest).toBeLessThanOrEqual(TIMELINE_MAX_FILE_BYTES);
+    const reopened = new Timeline(dir);
+    expect(reopened.listEvents()).toHaveLength(48);
+    expect(reopened.stateAt(48_000)?.controllerId).toBe(48);
+    // The oldest states gave way; the moment asked for falls on the oldest one kept.
+    const oldest = reopened.stateAt(0)!.controllerId;
+    expect(oldest).toBeGreaterThan(1);
+    expect(oldest).toBeLessThan(48);
+  });
+
+  it('reads past a torn last line (the app stopped mid-write)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brokerscope-timeline-'));
+    const timeline = new Timeline(dir);
+    timeline.addState(state(1_000, 1));
+    timeline.addEvent({ type: 'broker.added', time: 1_000, brokerId: 4 });
+    timeline.save();
+    timeline.addState(state(2_000, 2));
+    timeline.save();
+    const path = join(dir, TIMELINE_FILE);
+    writeFileSync(path, readFileSync(path, 'utf8').slice(0, -20));
+    const reopened = new Timeline(dir);
+    expect(reopened.listEvents()).toHaveLength(1);
+    expect(reopened.stateAt(5_000)?.controllerId).toBe(1);
   });
 });
