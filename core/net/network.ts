@@ -21,12 +21,19 @@ export interface Endpoint {
   readonly running: boolean;
 }
 
+/** A request waiting for its answer: who sent it, how to fail it, and whether a cut link lost it. */
+interface PendingRequest {
+  from: NodeId;
+  fail: (failure: NetworkFailure) => void;
+  crossedCut: boolean;
+}
+
 export class Network {
   private readonly endpoints = new Map<NodeId, Endpoint>();
   private readonly isolated = new Set<number>();
   private readonly extraDelayMs = new Map<number, number>();
   /** Requests waiting for an answer, by the node that must answer them. */
-  private readonly pending = new Map<NodeId, Set<(failure: NetworkFailure) => void>>();
+  private readonly pending = new Map<NodeId, Set<PendingRequest>>();
   /** Latency of every hop, in milliseconds. */
   baseLatencyMs = 0;
 
@@ -48,9 +55,21 @@ export class Network {
     this.isolated.add(brokerId);
   }
 
-  /** Ends a broker's isolation. */
+  /**
+   * Ends a broker's isolation. Requests lost on its links while it was cut off fail at once, as
+   * connections reset when a partition heals, so both sides retry now rather than after their
+   * request timeout (a healed follower would otherwise wait up to request.timeout.ms to fetch).
+   */
   heal(brokerId: number): void {
-    this.isolated.delete(brokerId);
+    if (!this.isolated.delete(brokerId)) return;
+    for (const [to, waiting] of this.pending) {
+      for (const request of waiting) {
+        const brokerLink = typeof request.from === 'number' && typeof to === 'number' && request.from !== to;
+        if (brokerLink && (request.from === brokerId || to === brokerId) && request.crossedCut) {
+          this.scheduler.schedule(this.baseLatencyMs, () => request.fail('DISCONNECTED'));
+        }
+      }
+    }
   }
 
   /** Whether a broker is isolated. */
@@ -97,14 +116,15 @@ export class Network {
     const waiting = this.pending.get(id);
     if (!waiting) return;
     this.pending.delete(id);
-    for (const fail of waiting) this.scheduler.schedule(this.baseLatencyMs, () => fail('DISCONNECTED'));
+    for (const request of waiting) this.scheduler.schedule(this.baseLatencyMs, () => request.fail('DISCONNECTED'));
   }
 
-  /** Sends a one-way message; it is dropped when the link is down at sending or arrival. */
-  send(from: NodeId, to: NodeId, deliver: () => void): void {
-    if (!this.canReach(from, to)) return;
+  /** Sends a one-way message; it is dropped when the link is down at sending or arrival (`onDropped` says so). */
+  send(from: NodeId, to: NodeId, deliver: () => void, onDropped?: () => void): void {
+    if (!this.canReach(from, to)) return onDropped?.();
     this.scheduler.schedule(this.latency(from, to), () => {
       if (this.canReach(from, to)) deliver();
+      else onDropped?.();
     });
   }
 
@@ -133,19 +153,28 @@ export class Network {
       if (finished) return;
       finished = true;
       timer.cancel();
-      this.pending.get(to)?.delete(fail);
+      this.pending.get(to)?.delete(pending);
       onReply(reply);
     };
     const fail = (failure: NetworkFailure): void => finish({ ok: false, failure });
-    waiting.add(fail);
+    const pending: PendingRequest = { from, fail, crossedCut: false };
+    const dropped = (): void => {
+      pending.crossedCut = true;
+    };
+    waiting.add(pending);
     const timer = this.scheduler.schedule(timeoutMs, () => fail('REQUEST_TIMED_OUT'));
-    this.send(from, to, () => {
-      handle((value) => {
-        if (finished) return;
-        // The answer travels back over the same link, which may have been cut meanwhile;
-        // then the request simply times out.
-        this.send(to, from, () => finish({ ok: true, value }));
-      });
-    });
+    this.send(
+      from,
+      to,
+      () => {
+        handle((value) => {
+          if (finished) return;
+          // The answer travels back over the same link, which may have been cut meanwhile;
+          // then the request times out, or fails when the link heals.
+          this.send(to, from, () => finish({ ok: true, value }), dropped);
+        });
+      },
+      dropped,
+    );
   }
 }
