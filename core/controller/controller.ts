@@ -384,6 +384,11 @@ export class Controller {
   }
 
   /** Replaces a topic's config overrides (IncrementalAlterConfigs result). */
+  /** Checks topic configs as a create or alter would (INVALID_CONFIG with Kafka's sentence), changing nothing. */
+  validateTopicConfigs(configs: Record<string, string>): void {
+    this.validConfigs(configs);
+  }
+
   alterTopicConfigs(name: string, configs: Record<string, string>): void {
     this.requireActive();
     if (!this.image.topics.has(name)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${name}' does not exist.`);

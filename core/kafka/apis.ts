@@ -42,6 +42,8 @@ export const APIS: readonly ApiSpec[] = [
   api('DescribeConfigs', m.DescribeConfigsRequest, m.DescribeConfigsResponse),
   api('CreatePartitions', m.CreatePartitionsRequest, m.CreatePartitionsResponse),
   api('DeleteGroups', m.DeleteGroupsRequest, m.DeleteGroupsResponse),
+  api('AlterConfigs', m.AlterConfigsRequest, m.AlterConfigsResponse),
+  api('IncrementalAlterConfigs', m.IncrementalAlterConfigsRequest, m.IncrementalAlterConfigsResponse),
 ];
 
 /** Served APIs by key. */
@@ -70,4 +72,6 @@ export const ApiKey = {
   DescribeConfigs: 32,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  AlterConfigs: 33,
+  IncrementalAlterConfigs: 44,
 } as const;

@@ -1,11 +1,13 @@
 /**
  * Admin APIs, answered by the active controller as Kafka's brokers forward them:
- * CreateTopics (key 19) v0-7, DeleteTopics (key 20) v0-6, CreatePartitions (key 37) v0-1 and
- * DescribeConfigs (key 32) v0-2, with Kafka's per-topic errors and messages.
+ * CreateTopics (key 19) v0-7, DeleteTopics (key 20) v0-6, CreatePartitions (key 37) v0-1,
+ * DescribeConfigs (key 32) v0-2, AlterConfigs (key 33) v0-2 and IncrementalAlterConfigs (key 44)
+ * v0-1, with Kafka's per-topic errors and messages.
  */
 import type { Controller } from '../../controller/controller';
 import { describeTopicConfig } from '../../config/topic-config';
 import { KafkaError } from '../../protocol/errors';
+import type { Message } from '../protocol/codec';
 import { code, fromError, type Handler, type HandlerContext } from './context';
 
 function controllerOf(ctx: HandlerContext): Controller {
@@ -117,3 +119,80 @@ export const describeConfigs: Handler = (ctx, request, respond) => {
   });
   respond({ throttleTimeMs: 0, results });
 };
+
+/** IncrementalAlterConfigs' operations (KIP-339). */
+const SET = 0;
+const DELETE = 1;
+const APPEND = 2;
+const SUBTRACT = 3;
+/** Topic configs whose values are comma-separated lists (the ones APPEND and SUBTRACT apply to). */
+const LIST_CONFIGS = new Set(['cleanup.policy', 'leader.replication.throttled.replicas', 'follower.replication.throttled.replicas']);
+
+type AlterResource = { resourceType: number; resourceName: string; configs: { name: string; value: string | null; configOperation?: number }[] };
+
+/**
+ * Alters each resource's configs through the controller (any broker forwards, as Kafka's do):
+ * `next` computes the topic's new overrides from its current ones, or throws Kafka's error for
+ * that resource. Broker resources are refused: the embedded brokers' settings are the app's.
+ */
+function alterEach(ctx: HandlerContext, request: Message, respond: (response: Message) => void, next: (current: Record<string, string>, configs: AlterResource['configs']) => Record<string, string>): void {
+  const responses = (request.resources as AlterResource[]).map((r) => {
+    const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    try {
+      if (r.resourceType === BROKER_RESOURCE) throw new KafkaError('INVALID_REQUEST', "The embedded brokers' settings are the app's; only topic configs can be altered.");
+      if (r.resourceType !== TOPIC_RESOURCE) throw new KafkaError('INVALID_REQUEST', `Unsupported resource type ${r.resourceType}`);
+      const topic = ctx.broker.image.topics.get(r.resourceName);
+      if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic '${r.resourceName}' does not exist.`);
+      const configs = next({ ...topic.configs }, r.configs);
+      // Validation always runs; validate-only stops before the change is committed.
+      const controller = controllerOf(ctx);
+      if (request.validateOnly === true) controller.validateTopicConfigs(configs);
+      else controller.alterTopicConfigs(r.resourceName, configs);
+      return { ...base, errorCode: 0, errorMessage: null };
+    } catch (error) {
+      return { ...base, ...fromError(error) };
+    }
+  });
+  respond({ throttleTimeMs: 0, responses });
+}
+
+/** AlterConfigs (key 33): the listed configs become the topic's whole set of overrides. */
+export const alterConfigs: Handler = (ctx, request, respond) =>
+  alterEach(ctx, request, respond, (_current, configs) => {
+    const next: Record<string, string> = {};
+    for (const c of configs) {
+      if (c.value === null) throw new KafkaError('INVALID_REQUEST', `Null value not supported for : ${c.name}`);
+      next[c.name] = c.value;
+    }
+    return next;
+  });
+
+/** IncrementalAlterConfigs (key 44): set, delete (back to the default), append to or subtract from named configs. */
+export const incrementalAlterConfigs: Handler = (ctx, request, respond) =>
+  alterEach(ctx, request, respond, (current, configs) => {
+    if (new Set(configs.map((c) => c.name)).size !== configs.length) throw new KafkaError('INVALID_REQUEST', 'Error due to duplicate config keys');
+    for (const c of configs) {
+      const list = (value: string | undefined): string[] => (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+      switch (c.configOperation) {
+        case SET:
+          if (c.value === null) throw new KafkaError('INVALID_REQUEST', `Null value not supported for : ${c.name}`);
+          current[c.name] = c.value;
+          break;
+        case DELETE:
+          delete current[c.name];
+          break;
+        case APPEND:
+        case SUBTRACT: {
+          if (!LIST_CONFIGS.has(c.name)) throw new KafkaError('INVALID_CONFIG', `Config value append is not allowed for config key: ${c.name}`);
+          const values = list(current[c.name] ?? describeTopicConfig({}, ctx.cluster.settings.topicConfigDefaults).find((d) => d.name === c.name)?.value ?? undefined);
+          const operand = list(c.value ?? '');
+          const result = c.configOperation === APPEND ? [...values, ...operand.filter((v) => !values.includes(v))] : values.filter((v) => !operand.includes(v));
+          current[c.name] = result.join(',');
+          break;
+        }
+        default:
+          throw new KafkaError('INVALID_REQUEST', `Unknown config operation ${c.configOperation} for ${c.name}`);
+      }
+    }
+    return current;
+  });

@@ -3,7 +3,7 @@
  */
 import { ApiKey } from '../apis';
 import type { Message } from '../protocol/codec';
-import { createPartitions, createTopics, deleteTopics, describeConfigs } from './admin';
+import { alterConfigs, createPartitions, createTopics, deleteTopics, describeConfigs, incrementalAlterConfigs } from './admin';
 import { apiVersions } from './api-versions';
 import type { Handler, HandlerContext } from './context';
 import { fetch } from './fetch';
@@ -23,6 +23,8 @@ const HANDLERS = new Map<number, Handler>([
   [ApiKey.DeleteTopics, deleteTopics],
   [ApiKey.CreatePartitions, createPartitions],
   [ApiKey.DescribeConfigs, describeConfigs],
+  [ApiKey.AlterConfigs, alterConfigs],
+  [ApiKey.IncrementalAlterConfigs, incrementalAlterConfigs],
   [ApiKey.InitProducerId, initProducerId],
   [ApiKey.OffsetForLeaderEpoch, offsetForLeaderEpoch],
   ...groupHandlers,

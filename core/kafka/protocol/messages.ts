@@ -605,3 +605,52 @@ export const OffsetForLeaderEpochResponse = message(23, [0, 3], null, [
     ]))),
   ]))),
 ]);
+
+/** AlterConfigsRequest, versions 0-2: replaces a resource's whole set of overrides. */
+export const AlterConfigsRequest = message(33, [0, 2], 2, [
+  field('resources', array(struct([
+    field('resourceType', 'int8'),
+    field('resourceName', 'string'),
+    field('configs', array(struct([
+      field('name', 'string'),
+      field('value', 'string', { nullable: [0] }),
+    ]))),
+  ]))),
+  field('validateOnly', 'bool'),
+]);
+
+/** AlterConfigsResponse, versions 0-2. */
+export const AlterConfigsResponse = message(33, [0, 2], 2, [
+  field('throttleTimeMs', 'int32'),
+  field('responses', array(struct([
+    field('errorCode', 'int16'),
+    field('errorMessage', 'string', { nullable: [0] }),
+    field('resourceType', 'int8'),
+    field('resourceName', 'string'),
+  ]))),
+]);
+
+/** IncrementalAlterConfigsRequest, versions 0-1 (KIP-339): set, delete, append or subtract named configs. */
+export const IncrementalAlterConfigsRequest = message(44, [0, 1], 1, [
+  field('resources', array(struct([
+    field('resourceType', 'int8'),
+    field('resourceName', 'string'),
+    field('configs', array(struct([
+      field('name', 'string'),
+      field('configOperation', 'int8'),
+      field('value', 'string', { nullable: [0] }),
+    ]))),
+  ]))),
+  field('validateOnly', 'bool'),
+]);
+
+/** IncrementalAlterConfigsResponse, versions 0-1. */
+export const IncrementalAlterConfigsResponse = message(44, [0, 1], 1, [
+  field('throttleTimeMs', 'int32'),
+  field('responses', array(struct([
+    field('errorCode', 'int16'),
+    field('errorMessage', 'string', { nullable: [0] }),
+    field('resourceType', 'int8'),
+    field('resourceName', 'string'),
+  ]))),
+]);
