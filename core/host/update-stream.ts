@@ -6,9 +6,8 @@
  * says something happened; while records flow, it is compared every interval so log end
  * offsets and high watermarks move on screen within one interval of the append.
  */
-import type { Cluster } from '../cluster';
 import type { ClusterEvent } from '../events';
-import type { Timer } from '../time/scheduler';
+import type { Scheduler, Timer } from '../time/scheduler';
 import type { BrokerSnapshot, ClusterSnapshot, PartitionSnapshot, TopicSnapshot } from '../view/snapshot';
 import { MAX_UPDATES_PER_SECOND, type ClusterRates, type HostDelta, type HostSnapshot, type SteadyProducerStatus } from './contract';
 
@@ -21,6 +20,19 @@ const IDLE_CHECK_MS = 1_000;
 
 /** Snapshot fields compared one by one; every other field is compared and sent whole (extras). */
 const DIFFED_FIELDS = new Set(['time', 'clusterId', 'controllerId', 'controllerEpoch', 'metadataOffset', 'brokers', 'topics']);
+
+/**
+ * What the stream observes: the embedded Cluster, or an attached external cluster's poller.
+ * Any source that can snapshot itself, announce its events, tell the time and count produced
+ * records will do.
+ */
+export interface SnapshotSource {
+  readonly scheduler: Scheduler;
+  snapshot(): ClusterSnapshot;
+  on(listener: (event: ClusterEvent) => void): () => void;
+  /** Records and bytes produced so far (rates come from their change). */
+  readonly totals: { records: number; bytes: number };
+}
 
 /** Where the stream's facts come from besides the cluster. */
 export interface UpdateSources {
@@ -49,7 +61,7 @@ export class UpdateStream {
   lastSnapshot: ClusterSnapshot | null = null;
 
   constructor(
-    private readonly cluster: Cluster,
+    private readonly cluster: SnapshotSource,
     private readonly sources: UpdateSources,
     updatesPerSecond = MAX_UPDATES_PER_SECOND,
   ) {

@@ -48,7 +48,9 @@ export type ElectionReason =
   | 'preferred leader'
   | 'unclean'
   | 'reassignment'
-  | 'partitions added';
+  | 'partitions added'
+  /** Seen on an attached cluster: the leader changed between two polls (the cause is not observable). */
+  | 'observed';
 
 /** One record of the metadata log (KRaft's record types, as plain data). */
 export type MetadataRecord =

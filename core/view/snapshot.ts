@@ -34,7 +34,11 @@ export interface BrokerSnapshot {
 /** One replica of a partition in a snapshot. */
 export interface ReplicaSnapshot {
   brokerId: number;
-  /** This replica's log end offset (the last known one when its broker is stopped). */
+  /**
+   * This replica's log end offset (the last known one when its broker is stopped). On an
+   * attached external cluster only the leader's end is observable (as the high watermark a
+   * client reads); a follower's is -1, meaning unknown.
+   */
   logEndOffset: number;
   inSync: boolean;
   leader: boolean;

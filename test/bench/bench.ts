@@ -19,8 +19,12 @@
  *   kafka_produce_ratio_vs_reference: kcat over the Kafka listener, and the same produce
  *   against the reference broker (see kafka-bench.ts; needs kcat, gcc, librdkafka-dev).
  *
+ * - external_refresh_ms_p95 (and _p50): one poll of an attached cluster of 2,000 topics x 12
+ *   partitions, built in the embedded cluster and attached over its listener (see external-bench.ts).
+ *
  * Options by environment: BENCH_BYTES (default 2e9), BENCH_DIR (default: the OS temp dir),
- * BENCH_ONLY=engine (only the engine's figures above the groups).
+ * BENCH_ONLY=engine (only the engine's figures above the groups), BENCH_ONLY=external (only
+ * the attached-cluster figures).
  */
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +123,10 @@ function diskWrite(dir: string, bytes: number): number {
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'external') {
+    console.log(JSON.stringify(await (await import('./external-bench')).runExternalBench()));
+    return;
+  }
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'brokerscope-bench-'));
   try {
     const cluster = Cluster.create({ dataDir: join(dir, 'cluster'), brokers: 3, seed: 42, settings: { ...KAFKA_DEFAULTS } });
@@ -140,6 +148,7 @@ async function main(): Promise<void> {
     const groups = only === 'engine' ? {} : (await import('./group-bench')).groupBench();
     const ui = only === 'engine' ? {} : await (await import('./ui-bench')).measureUi();
     const kafka = only === 'engine' ? {} : await (await import('./kafka-bench')).runKafkaBench();
+    const external = only === 'engine' ? {} : await (await import('./external-bench')).runExternalBench();
     console.log(
       JSON.stringify({
         engine_produce_msgs_per_s: Math.round(produced.records / produced.seconds),
@@ -153,6 +162,7 @@ async function main(): Promise<void> {
         ...groups,
         ...ui,
         ...kafka,
+        ...external,
       }),
     );
   } finally {
