@@ -481,6 +481,11 @@ export class Cluster implements ClientContext {
     return this.groupAdmin().committedOffsets(groupId);
   }
 
+  /** Commits offsets for a group without members (OffsetCommit with generation -1, as Kafka's admin does). */
+  commitGroupOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
+    return this.groupAdmin().commitOffsets(groupId, offsets);
+  }
+
   /** The offset for earliest, latest, or the first record at or after a time. */
   listOffset(topic: string, partition: number, spec: OffsetSpec): Promise<{ offset: number; timestamp: number }> {
     this.reader ??= this.createReader('brokerscope-app');

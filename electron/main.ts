@@ -1,14 +1,20 @@
 /**
  * Electron's main process: opens the embedded cluster in a worker thread it owns (data in the
- * app's user-data folder, kept between launches), then one hardened window on the built
- * renderer, wired to the host through the IPC router. Quitting closes the cluster cleanly.
+ * app's user-data folder, kept between launches), puts the saved connections in front of it
+ * (`<userData>/connections.json`, passwords encrypted by safeStorage where the system allows),
+ * then one hardened window on the built renderer, wired through the IPC router. Quitting
+ * closes the clusters cleanly.
  *
  *   electron dist/electron/main.cjs [--brokers N] [--data DIR]
  */
-import { app, BrowserWindow, ipcMain, nativeTheme, session } from 'electron';
+import { app, BrowserWindow, ipcMain, nativeTheme, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkerHost } from '../core/host/worker-host';
+import { ConnectedHost } from '../core/host/connected-host';
+import { ConnectionStore } from '../core/host/connections';
+import type { HostConnection } from '../core/host/host';
+import { safeStorageBox } from './secret-box';
 import { routeIpc } from './ipc-router';
 import { guardSession, guardWebContents, isAppUrl, windowOptions } from './security';
 import { parseAppArguments } from './arguments';
@@ -18,14 +24,14 @@ const here = __dirname;
 const rendererDir = join(here, '..', 'renderer');
 const rendererRoot = pathToFileURL(rendererDir + '/').href;
 
-let host: WorkerHost | null = null;
+let host: ConnectedHost | null = null;
 let quitting = false;
 
-async function openWindow(workerHost: WorkerHost): Promise<void> {
+async function openWindow(windowHost: HostConnection): Promise<void> {
   const window = new BrowserWindow(windowOptions(join(here, 'preload.cjs'), nativeTheme.shouldUseDarkColors));
   const unroute = routeIpc({
     ipcMain,
-    host: workerHost,
+    host: windowHost,
     window: { id: window.webContents.id, isDestroyed: () => window.isDestroyed(), send: (channel, update) => window.webContents.send(channel, update) },
     trustedUrl: (url) => isAppUrl(url, rendererRoot),
   });
@@ -45,8 +51,14 @@ async function main(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
   await app.whenReady();
   guardSession(session.defaultSession);
-  host = await WorkerHost.start(join(here, 'host-worker.cjs'), { brokers: options.brokers, dataDir: options.dataDir, seed: Date.now() >>> 0 });
+  const box = safeStorageBox(safeStorage, process.platform);
+  if (!box.encrypted) console.error('No system keychain is available: passwords of saved connections are kept in a file only this user can read, not encrypted.');
+  const store = new ConnectionStore(join(app.getPath('userData'), 'connections.json'), box);
+  const workerHost = await WorkerHost.start(join(here, 'host-worker.cjs'), { brokers: options.brokers, dataDir: options.dataDir, seed: Date.now() >>> 0 });
+  host = new ConnectedHost(workerHost, store, (line) => console.error(line));
   await openWindow(host);
+  // The window opens on the embedded cluster; the one shown last follows once it is reachable.
+  void host.restoreActive();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0 && host) void openWindow(host);
   });

@@ -1,15 +1,25 @@
 /**
  * The group part of an admin client (Kafka's Admin listConsumerGroups, describeConsumerGroups,
- * deleteConsumerGroups and listConsumerGroupOffsets): it finds each group's coordinator with
+ * deleteConsumerGroups, listConsumerGroupOffsets and alterConsumerGroupOffsets): it finds each group's coordinator with
  * FindCoordinator and sends ListGroups, DescribeGroups, DeleteGroups and OffsetFetch over the
- * network like any client. Lag is computed as the tools compute it: the partition's high
+ * network like any client; offsets are committed with OffsetCommit. Lag is computed as the tools compute it: the partition's high
  * watermark minus the committed offset, or high watermark minus log start offset when the
  * group has committed nothing for an assigned partition.
  */
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type ListOffsetsPartitionResponse } from '../broker/messages';
-import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, sortPartitions, type TopicPartition } from '../group/consumer-protocol';
+import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription, sortPartitions, type TopicPartition } from '../group/consumer-protocol';
 import { groupCoordinatorOf, type GroupCoordinator } from '../group/coordinator';
-import { COORDINATOR_KEY_TYPE_GROUP, type DeleteGroupsResponse, type DescribeGroupsResponse, type FindCoordinatorResponse, type ListGroupsResponse, type OffsetFetchResponse, type RequestContext } from '../group/messages';
+import {
+  COORDINATOR_KEY_TYPE_GROUP,
+  type DeleteGroupsResponse,
+  type DescribeGroupsResponse,
+  type FindCoordinatorResponse,
+  type ListGroupsResponse,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse,
+  type OffsetFetchResponse,
+  type RequestContext,
+} from '../group/messages';
 import { KafkaError, type KafkaErrorName } from '../protocol/errors';
 import { ClientBase, type ClientContext } from './client';
 
@@ -29,6 +39,8 @@ export interface GroupMemberDescription {
   clientHost: string;
   /** Decoded from the consumer protocol (empty for other protocol types). */
   assignment: TopicPartition[];
+  /** Topics the member subscribed to, from its consumer-protocol metadata (empty unless Stable). */
+  subscription: string[];
 }
 
 /** A group as DescribeGroups reports it. */
@@ -143,6 +155,7 @@ export class GroupAdmin extends ClientBase {
           clientId: m.clientId,
           clientHost: m.clientHost,
           assignment: group.protocolType === CONSUMER_PROTOCOL_TYPE ? safeAssignment(m.memberAssignment) : [],
+          subscription: group.protocolType === CONSUMER_PROTOCOL_TYPE ? safeSubscription(m.memberMetadata) : [],
         })),
       };
     });
@@ -156,6 +169,29 @@ export class GroupAdmin extends ClientBase {
       const reply = await this.ask<DeleteGroupsResponse>(coordinator, (c, respond) => c.handleDeleteGroups(request, this.context, respond), { results: [] });
       const error = reply.results[0]?.error ?? null;
       if (error) throw new KafkaError(error, error === 'NON_EMPTY_GROUP' ? `group ${groupId} still has members; stop them first` : undefined);
+    });
+  }
+
+  /**
+   * Commits offsets for a group without members, as Kafka's Admin alterConsumerGroupOffsets does:
+   * generation -1 and no member id, so the coordinator accepts it only while the group is Empty
+   * (UNKNOWN_MEMBER_ID otherwise) and creates a "simple" group when none exists.
+   */
+  commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
+    const byTopic = new Map<string, OffsetCommitRequest['topics'][number]>();
+    for (const o of offsets) {
+      if (!byTopic.has(o.topic)) byTopic.set(o.topic, { name: o.topic, partitions: [] });
+      byTopic.get(o.topic)!.partitions.push({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: '' });
+    }
+    const request: OffsetCommitRequest = { groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [...byTopic.values()] };
+    const unavailable: OffsetCommitResponse = {
+      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, error: 'COORDINATOR_NOT_AVAILABLE' as const })) })),
+    };
+    return this.retrying(async () => {
+      const coordinator = await this.findCoordinator(groupId);
+      const reply = await this.ask<OffsetCommitResponse>(coordinator, (c, respond) => c.handleOffsetCommit(request, this.context, respond), unavailable);
+      const error = reply.topics.flatMap((t) => t.partitions).find((p) => p.error !== null)?.error ?? null;
+      if (error) throw new KafkaError(error);
     });
   }
 
@@ -216,6 +252,15 @@ export class GroupAdmin extends ClientBase {
         });
       }),
     );
+  }
+}
+
+function safeSubscription(bytes: Buffer): string[] {
+  if (bytes.length === 0) return [];
+  try {
+    return [...decodeSubscription(bytes).topics].sort();
+  } catch {
+    return [];
   }
 }
 

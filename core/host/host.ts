@@ -7,7 +7,7 @@
 import { Cluster, type ClusterOptions } from '../cluster';
 import { KafkaError } from '../protocol/errors';
 import type { ProducerRecord, RecordMetadata } from '../client/producer';
-import type { CommandArgs, CommandError, CommandName, CommandResult, CommandValue, HostSnapshot, HostUpdate, PartitionPlacement, ProduceArgs, ProduceOutcome } from './contract';
+import type { CommandArgs, CommandName, CommandResult, CommandValue, HostSnapshot, HostUpdate, PartitionPlacement, ProduceArgs, ProduceOutcome } from './contract';
 import { parseCommandArgs } from './schemas';
 import { SteadyProducers } from './steady-producer';
 import { expandTemplate, hasPlaceholders } from './templates';
@@ -18,6 +18,10 @@ import { KafkaServer } from '../kafka/server';
 import { AppGroups } from './app-groups';
 import { Timeline } from './timeline';
 import { Scenarios } from './scenarios';
+import { resetGroupOffsets } from './group-offsets';
+import { toCommandError } from './command-error';
+
+export { toCommandError };
 
 /** The host's side of a connection: what every transport needs. */
 export interface HostConnection {
@@ -192,9 +196,7 @@ export class ClusterHost implements HostConnection {
         cluster.alterTopicConfigs(name, next);
         return null;
       },
-      resetGroupOffsets: () => {
-        throw new KafkaError('INVALID_REQUEST', 'Resetting offsets is not available yet.');
-      },
+      resetGroupOffsets: (args) => resetGroupOffsets(cluster, args),
       ...connectionCommandsElsewhere(),
       describeTopicConfigs: ({ name }) => cluster.describeTopicConfigs(name).map(({ name, value, isDefault, doc }) => ({ name, value, isDefault, doc })),
       produce: (args) => this.produce(args),
@@ -220,7 +222,7 @@ export class ClusterHost implements HostConnection {
       clearAllFaults: () => (cluster.clearAllFaults(), null),
       electPreferredLeaders: () => ({ elected: cluster.electPreferredLeaders() }),
       createConsumerGroup: (spec) => ({ clientIds: this.groups.create(spec) }),
-      addGroupMember: ({ groupId }) => ({ clientId: this.groups.addMember(groupId) }),
+      addGroupMember: async ({ groupId }) => ({ clientId: await this.groups.addMember(groupId) }),
       memberAction: ({ clientId, action }) => (this.groups.memberAction(clientId, action), null),
       setGroupRate: ({ groupId, recordsPerSecond }) => (this.groups.setRate(groupId, recordsPerSecond), null),
       reassignPartition: ({ topic, partition, replicas }) => (cluster.reassignPartition(topic, partition, replicas), null),
@@ -325,12 +327,6 @@ function connectionCommandsElsewhere(): Pick<Handlers, 'listConnections' | 'save
   return { listConnections: refuse, saveConnection: refuse, testConnection: refuse, removeConnection: refuse, switchCluster: refuse };
 }
 
-/** Any thrown value as Kafka's error name and a sentence. */
-export function toCommandError(error: unknown): CommandError {
-  if (error instanceof KafkaError) return { name: error.name, message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
-  return { name: 'UNKNOWN_SERVER_ERROR', message: `UNKNOWN_SERVER_ERROR: ${message}` };
-}
 
 /** Resolves once `condition` holds (polled), or rejects after `timeoutMs`. */
 function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -1,12 +1,12 @@
 /**
- * The main thread's handle on a host running in a worker thread: the same HostConnection as
- * an in-process ClusterHost, so transports do not care where the cluster runs. Arguments are
- * validated here, before anything crosses to the worker.
+ * The main thread's handle on the session running in a worker thread: the same
+ * SessionControl as an in-process SessionHost, so transports do not care where the clusters
+ * run. Arguments are validated here, before anything crosses to the worker (and again there).
  */
 import { Worker } from 'node:worker_threads';
-import type { CommandName, CommandResult, HostSnapshot, HostUpdate } from './contract';
-import type { HostConnection } from './host';
+import type { CommandName, CommandResult, HostSnapshot, HostUpdate, ResolvedConnection } from './contract';
 import { parseCommandArgs } from './schemas';
+import type { SessionControl } from './session';
 import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol';
 
 /** How long a command may take before the window is told (a produce with acks=all can wait for replicas). */
@@ -15,7 +15,7 @@ const COMMAND_TIMEOUT_MS = 60_000;
 /** A request waiting for the worker: how to settle it with an answer, or fail it with a reason. */
 type Pending = { settle: (value: never) => void; fail: (reason: string) => void; timer: NodeJS.Timeout };
 
-export class WorkerHost implements HostConnection {
+export class WorkerHost implements SessionControl {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(update: HostUpdate) => void>();
@@ -65,9 +65,22 @@ export class WorkerHost implements HostConnection {
   execute<N extends CommandName>(name: N, args: unknown): Promise<CommandResult<N>> {
     const parsed = parseCommandArgs<N>(name, args);
     if (!parsed.ok) return Promise.resolve(parsed);
+    return this.resultOf((id) => ({ kind: 'command', id, name, args: parsed.args }));
+  }
+
+  /** Sends a request answered with a command result; a worker that does not answer is a timed-out result. */
+  private resultOf<N extends CommandName>(message: (id: number) => ToWorker): Promise<CommandResult<N>> {
     return new Promise((resolve) => {
-      this.request((id) => ({ kind: 'command', id, name, args: parsed.args }), resolve, (reason) => resolve(failure(reason) as CommandResult<N>));
+      this.request(message, resolve, (reason) => resolve(failure(reason) as CommandResult<N>));
     });
+  }
+
+  attach(connection: ResolvedConnection | null): Promise<CommandResult<'switchCluster'>> {
+    return this.resultOf((id) => ({ kind: 'attach', id, connection }));
+  }
+
+  testConnection(connection: ResolvedConnection): Promise<CommandResult<'testConnection'>> {
+    return this.resultOf((id) => ({ kind: 'testConnection', id, connection }));
   }
 
   snapshot(): Promise<HostSnapshot> {
@@ -117,6 +130,14 @@ export class WorkerHost implements HostConnection {
         this.pending.delete(message.id);
         clearTimeout(pending.timer);
         pending.settle((message.kind === 'result' ? message.result : message.snapshot) as never);
+        break;
+      }
+      case 'unanswered': {
+        const pending = this.pending.get(message.id);
+        if (!pending) return;
+        this.pending.delete(message.id);
+        clearTimeout(pending.timer);
+        pending.fail(message.message);
         break;
       }
       case 'closed':

@@ -1,9 +1,10 @@
 /**
  * Messages between the main thread and the worker that runs the host. The worker owns the
- * cluster (whose disk I/O is synchronous), so a busy cluster never stalls the thread that
- * serves the window.
+ * cluster (whose disk I/O is synchronous) and the connection to an attached external cluster,
+ * so neither a busy cluster nor a slow remote one stalls the thread that serves the window.
+ * Connections arrive with their passwords resolved: they stay within this process.
  */
-import type { CommandName, CommandResult, HostSnapshot, HostUpdate } from './contract';
+import type { CommandName, CommandResult, HostSnapshot, HostUpdate, ResolvedConnection } from './contract';
 import type { HostOptions } from './host';
 
 /** What the worker is started with (its `workerData`). */
@@ -13,6 +14,10 @@ export type WorkerOptions = Pick<HostOptions, 'brokers' | 'dataDir' | 'seed' | '
 export type ToWorker =
   | { kind: 'command'; id: number; name: CommandName; args: unknown }
   | { kind: 'snapshot'; id: number }
+  /** Show this connection's cluster (null: the embedded one); answered with a `result`. */
+  | { kind: 'attach'; id: number; connection: ResolvedConnection | null }
+  /** Connect with these settings and read the metadata; answered with a `result`. */
+  | { kind: 'testConnection'; id: number; connection: ResolvedConnection }
   | { kind: 'close' };
 
 /** From the worker to the main thread. */
@@ -21,6 +26,8 @@ export type FromWorker =
   | { kind: 'log'; line: string }
   | { kind: 'result'; id: number; result: CommandResult<CommandName> }
   | { kind: 'snapshot'; id: number; snapshot: HostSnapshot }
+  /** A request the worker could not answer (a snapshot of an unreachable cluster). */
+  | { kind: 'unanswered'; id: number; message: string }
   | { kind: 'update'; update: HostUpdate }
   | { kind: 'failed'; message: string }
   | { kind: 'closed' };

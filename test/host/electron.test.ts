@@ -1,7 +1,9 @@
 /**
  * The Electron main process's logic, without Electron: the IPC router validates every
- * command and answers only the app's own window; the preload exposes one method per command
- * and never the IPC object; the window is hardened; the launcher explains what it cannot do.
+ * command (the connection commands too) and answers only the app's own window; the preload
+ * exposes one method per command and never the IPC object; the window is hardened; the
+ * launcher explains what it cannot do; passwords are encrypted by safeStorage only where it
+ * truly encrypts.
  */
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, IPC_CHANNELS, type CommandName, type CommandResult, type HostUpdate } from '../../core/host/contract';
@@ -11,6 +13,7 @@ import { buildPreloadApi } from '../../electron/preload-api';
 import { CONTENT_SECURITY_POLICY, guardWebContents, isAppUrl, windowOptions } from '../../electron/security';
 import { launchProblem, NO_DISPLAY } from '../../electron/launch-check';
 import { parseAppArguments } from '../../electron/arguments';
+import { safeStorageBox, type SafeStorageLike } from '../../electron/secret-box';
 
 function fakeHost(): HostConnection & { calls: [string, unknown][]; emit(update: HostUpdate): void } {
   const listeners = new Set<(update: HostUpdate) => void>();
@@ -64,6 +67,21 @@ describe('IPC router', () => {
     expect(ipcMain.handlers.size).toBe(0);
   });
 
+  it('validates and forwards the connection commands like any other', async () => {
+    const host = fakeHost();
+    const ipcMain = fakeIpcMain();
+    routeIpc({ ipcMain, host, window: { id: 1, isDestroyed: () => false, send: () => undefined }, trustedUrl: (url) => isAppUrl(url, APP) });
+    const invoke = ipcMain.handlers.get(IPC_CHANNELS.command)!;
+    const bad = (await invoke(fromApp, 'saveConnection', { connection: { name: 'x', bootstrapServers: 'no port' } })) as CommandResult<'saveConnection'>;
+    expect(!bad.ok && bad.error.name).toBe('INVALID_REQUEST');
+    await invoke(fromApp, 'switchCluster', { id: 'conn-1' });
+    await invoke(fromApp, 'listConnections', {});
+    expect(host.calls).toEqual([
+      ['switchCluster', { id: 'conn-1' }],
+      ['listConnections', {}],
+    ]);
+  });
+
   it('answers only the app’s own window', async () => {
     const host = fakeHost();
     const ipcMain = fakeIpcMain();
@@ -110,6 +128,31 @@ describe('preload API', () => {
     unsubscribe();
     expect(subscribed.size).toBe(0);
     expect(Object.isFrozen(api)).toBe(true);
+  });
+});
+
+describe('secret box', () => {
+  function fakeSafeStorage(available: boolean, backend: ReturnType<SafeStorageLike['getSelectedStorageBackend']>): SafeStorageLike {
+    return {
+      isEncryptionAvailable: () => available,
+      getSelectedStorageBackend: () => backend,
+      encryptString: (plain) => Buffer.from(`enc(${plain})`).reverse(),
+      decryptString: (sealed) => Buffer.from(sealed).reverse().toString().replace(/^enc\((.*)\)$/, '$1'),
+    };
+  }
+
+  it('encrypts with safeStorage where the system keychain is there', () => {
+    const box = safeStorageBox(fakeSafeStorage(true, 'gnome_libsecret'), 'linux');
+    expect(box.encrypted).toBe(true);
+    const sealed = box.seal('hunter2');
+    expect(sealed).not.toContain('hunter2');
+    expect(box.open(sealed)).toBe('hunter2');
+    expect(safeStorageBox(fakeSafeStorage(true, 'unknown'), 'darwin').encrypted).toBe(true);
+  });
+
+  it('says secrets are not encrypted without a keychain, or with Linux’s fixed-key basic_text', () => {
+    expect(safeStorageBox(fakeSafeStorage(false, 'unknown'), 'win32').encrypted).toBe(false);
+    expect(safeStorageBox(fakeSafeStorage(true, 'basic_text'), 'linux').encrypted).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStorage, SimScheduler } from '../../core/index';
 import { ClusterHost } from '../../core/host/host';
 import type { HostDelta, HostUpdate } from '../../core/host/contract';
+import { settle } from './sim-host';
 
 const hosts: ClusterHost[] = [];
 
@@ -18,22 +19,6 @@ function openHost(brokers = 3): { host: ClusterHost; scheduler: SimScheduler } {
   return { host, scheduler };
 }
 
-/** Runs the simulated clock while a promise settles. */
-async function settle<T>(scheduler: SimScheduler, promise: Promise<T>): Promise<T> {
-  let done = false;
-  let value: T;
-  promise.then((v) => {
-    done = true;
-    value = v;
-  });
-  for (let i = 0; i < 10_000 && !done; i++) {
-    scheduler.runFor(10);
-    await Promise.resolve();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  expect(done).toBe(true);
-  return value!;
-}
 
 afterEach(async () => {
   for (const host of hosts.splice(0)) await host.close();

@@ -1,10 +1,12 @@
 /**
  * The browser host's guard: only a page of this host (its Origin and Host) with this run's
  * token opens the WebSocket; such a window gets a snapshot first, its bad calls get
- * INVALID_REQUEST, and pages are served with a strict Content-Security-Policy.
+ * INVALID_REQUEST, and pages are served with a strict Content-Security-Policy. Over the same
+ * socket a window saves, lists and switches connections, and no message ever carries a
+ * password.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -12,21 +14,30 @@ import { MemoryStorage } from '../../core/index';
 import { ClusterHost } from '../../core/host/host';
 import { startServer, type ServeHandle } from '../../core/host/serve/server';
 import { tokenMatches, upgradeAllowed } from '../../core/host/serve/guard';
-import type { SocketMessage } from '../../core/host/contract';
+import type { CommandName, CommandResult, SocketMessage } from '../../core/host/contract';
+import { ConnectedHost } from '../../core/host/connected-host';
+import { ConnectionStore, FILE_PERMISSIONS_BOX } from '../../core/host/connections';
+import { SessionHost } from '../../core/host/session';
+import { fakeExternals } from './fake-external';
 
-let host: ClusterHost;
+let host: ConnectedHost;
 let server: ServeHandle;
+let dataDir: string;
 
 beforeAll(async () => {
   const staticDir = mkdtempSync(join(tmpdir(), 'brokerscope-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>x</title>');
-  host = new ClusterHost({ brokers: 1, storage: new MemoryStorage(), seed: 3 });
+  dataDir = mkdtempSync(join(tmpdir(), 'brokerscope-serve-'));
+  const cluster = new ClusterHost({ brokers: 1, storage: new MemoryStorage(), seed: 3, kafkaPort: null });
+  // Served as `npm run serve` serves it: the connection store in front of the session.
+  host = new ConnectedHost(new SessionHost(cluster, fakeExternals()), new ConnectionStore(join(dataDir, 'connections.json'), FILE_PERMISSIONS_BOX));
   server = await startServer({ host, staticDir });
 });
 
 afterAll(async () => {
   await server.close();
   await host.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 function connect(options: { origin?: string; token?: string; host?: string }): Promise<{ ws: WebSocket; first: SocketMessage } | { status: number }> {
@@ -84,3 +95,74 @@ describe('browser host', () => {
     expect((await fetch(`http://127.0.0.1:${server.port}/`, { method: 'POST' })).status).toBe(405);
   });
 });
+
+/** A window of this host: every raw message it received, and a way to call commands. */
+async function openWindow() {
+  const result = await connect({ origin: `http://127.0.0.1:${server.port}` });
+  if (!('ws' in result)) throw new Error(`refused with ${result.status}`);
+  const { ws } = result;
+  const received: string[] = [JSON.stringify(result.first)];
+  const waiting = new Map<number, (result: CommandResult<CommandName>) => void>();
+  ws.on('message', (data) => {
+    const text = data.toString();
+    received.push(text);
+    const message = JSON.parse(text) as SocketMessage;
+    if (message.type === 'result') waiting.get(message.id)?.(message.result);
+  });
+  let nextId = 1;
+  const call = <N extends CommandName>(name: N, args: unknown): Promise<CommandResult<N>> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve as (result: CommandResult<CommandName>) => void);
+      ws.send(JSON.stringify({ type: 'call', id, name, args }));
+    });
+  return { ws, received, call };
+}
+
+describe('browser host connections', () => {
+  it('saves, lists and switches clusters over the socket, and never sends a password', async () => {
+    const password = 'p4ssw0rd-never-in-a-message';
+    const window = await openWindow();
+    const saved = await window.call('saveConnection', {
+      connection: {
+        name: 'staging',
+        bootstrapServers: 'staging-kafka:9092',
+        clientId: 'brokerscope',
+        tls: { enabled: true, caFile: null, rejectUnauthorized: true },
+        sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'right' },
+        readOnly: true,
+        pollIntervalMs: 2_000,
+      },
+    });
+    if (!saved.ok) throw new Error(saved.error.message);
+    const id = saved.value.id;
+    const listed = await window.call('listConnections', {});
+    expect(listed).toMatchObject({ ok: true, value: { active: 'embedded', connections: [{ id, sasl: { username: 'alice', hasPassword: true }, secretsEncrypted: false }] } });
+
+    const switched = await window.call('switchCluster', { id });
+    expect(switched).toEqual({ ok: true, value: { id } });
+    // The snapshot of the new cluster reaches the window.
+    await waitFor(() => window.received.some((text) => text.includes('"kind":"external"')));
+    const refused = await window.call('produce', { topic: 'orders', records: [{ key: null, value: 'x', headers: [], partition: null }], acks: 1 });
+    expect(!refused.ok && refused.error.message).toContain('read-only');
+
+    // A password typed for a test goes to the cluster host, never back to a window.
+    const tested = await window.call('testConnection', { connection: { name: 'other', bootstrapServers: 'other:9092', clientId: 'c', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: { mechanism: 'plain', username: 'u', password }, readOnly: false, pollIntervalMs: 2_000 } });
+    expect(!tested.ok && tested.error.name).toBe('SASL_AUTHENTICATION_FAILED');
+    expect(await window.call('switchCluster', { id: 'embedded' })).toEqual({ ok: true, value: { id: 'embedded' } });
+    await waitFor(() => window.received.filter((text) => text.includes('"type":"snapshot"')).length >= 3);
+    expect(window.received.join('\n')).not.toContain(password);
+    expect(window.received.join('\n')).not.toContain('"right"');
+    expect(readFileSync(join(dataDir, 'connections.json'), 'utf8')).toContain('alice');
+    window.ws.close();
+  });
+});
+
+/** Resolves once `condition` holds (checked as messages arrive), failing after 10 s. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

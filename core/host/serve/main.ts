@@ -3,7 +3,8 @@
  * in a browser. Runs the cluster (data kept in DIR between runs) with a Kafka listener per
  * broker on 127.0.0.1 (broker 1 on P, default 9092; 0 picks free ports), prints
  * `KAFKA_BOOTSTRAP=<servers>` and `UI_URL=<address>` once ready; the address carries this
- * run's session token, so keep it to yourself.
+ * run's session token, so keep it to yourself. Connections to other clusters are saved next to
+ * DIR, in `DIR.connections.json`.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const settings = settingOverrides();
   const started = await startBrowserHost({ brokers, dataDir, httpPort, kafkaPort, settings, seed: Date.now() >>> 0, log: (line) => console.log(line) });
   console.log(`Brokerscope is running: cluster ${started.host.clusterId}, data in ${dataDir}.`);
+  console.log(`Saved connections to other clusters: ${started.connectionsFile} (passwords are not encrypted; only your user can read the file).`);
   if (started.host.kafkaBootstrap) {
     console.log('Kafka clients (kcat, kafkajs, your app) connect to:');
     console.log(`KAFKA_BOOTSTRAP=${started.host.kafkaBootstrap}`);
