@@ -6,7 +6,7 @@
  */
 import type { Cluster } from '../cluster';
 import type { Consumer } from '../client/consumer';
-import type { AssignorName } from '../group/assignors';
+import { ASSIGNOR_NAMES, isAssignorName, type AssignorName } from '../group/assignors';
 import { KafkaError } from '../protocol/errors';
 
 /** A group as the window's form describes it. */
@@ -47,12 +47,33 @@ export class AppGroups {
     return Array.from({ length: spec.members }, () => this.start(spec).clientId);
   }
 
-  /** Adds one member to a group this window created; returns its client id. */
-  addMember(groupId: string): string {
-    const spec = this.specs.get(groupId);
-    if (!spec) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group '${groupId}' was not created in this window, so its settings are unknown.`);
+  /**
+   * Adds one member to a group; returns its client id. A group this window created keeps its
+   * settings; any other (a remote client's) is joined with its current assignor and topics,
+   * when the assignor is one of Kafka's built-in ones (what the group's members agreed on).
+   */
+  async addMember(groupId: string): Promise<string> {
+    const spec = this.specs.get(groupId) ?? (await this.joinableSpec(groupId));
     this.checkRoom(1);
     return this.start(spec).clientId;
+  }
+
+  /** Settings for an in-app member joining a group it did not create, from DescribeGroups. */
+  private async joinableSpec(groupId: string): Promise<AppGroupSpec> {
+    const group = await this.cluster.describeGroup(groupId);
+    if (group.members.length === 0) {
+      throw new KafkaError('GROUP_ID_NOT_FOUND', `Group '${groupId}' has no members, so there is no assignor and subscription to join with.`);
+    }
+    if (group.protocolType !== 'consumer') {
+      throw new KafkaError('INCONSISTENT_GROUP_PROTOCOL', `Group '${groupId}' uses protocol type '${group.protocolType}', not Kafka's consumer protocol.`);
+    }
+    if (!isAssignorName(group.protocol)) {
+      const named = group.protocol === '' ? 'is rebalancing, so its assignor is not settled yet' : `uses the assignor '${group.protocol}', which in-app members do not speak (they speak ${ASSIGNOR_NAMES.join(', ')})`;
+      throw new KafkaError('INCONSISTENT_GROUP_PROTOCOL', `Group '${groupId}' ${named}.`);
+    }
+    const topics = [...new Set(group.members.flatMap((member) => member.subscription))].sort();
+    if (topics.length === 0) throw new KafkaError('INCONSISTENT_GROUP_PROTOCOL', `Group '${groupId}' reports no subscribed topics to join with.`);
+    return { groupId, topics, members: 1, assignor: group.protocol, recordsPerSecond: null };
   }
 
   /** Pauses, resumes, crashes or closes one member. */

@@ -5,8 +5,9 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { AcksSetting, ClusterEvent, ClusterSnapshot, HostBridge, HostUpdate, ProduceOutcome } from '../../core/host/contract';
-import { applyUpdate, EMPTY_CLUSTER, type ClusterState } from './cluster-state';
+import type { AcksSetting, ClusterEvent, ClusterSnapshot, ConnectionSummary, HostBridge, HostUpdate, ProduceOutcome } from '../../core/host/contract';
+import { applyUpdate, EMPTY_CLUSTER, groupsOf, type ClusterState } from './cluster-state';
+import { sourceOf } from './source';
 
 /** What the inspector shows. */
 export type Selection =
@@ -67,6 +68,18 @@ export interface UiState {
   timeline: ClusterEvent[];
   /** The partition the centre shows in the replication view, or null for the map. */
   focus: { topic: string; partition: number } | null;
+  /** The topic list's search (the cluster map follows it when the cluster is too big to draw whole). */
+  topicQuery: string;
+  /** The source id of the last live snapshot (a different one means the host switched clusters). */
+  liveSourceId: string | null;
+  /** Saved connections to external clusters, as the host lists them (never their secrets). */
+  connections: ConnectionSummary[];
+  /** The cluster shown now as the host names it: `embedded` or a connection id. */
+  activeCluster: string;
+  /** Why the connections could not be listed (a host without a connection store says so), or null. */
+  connectionsError: string | null;
+  /** Whether the connections dialog is open. */
+  connectionsOpen: boolean;
 }
 
 /** Events the window keeps for the timeline. */
@@ -104,6 +117,10 @@ export interface AppState extends ClusterState, UiState {
   viewPast(time: number, label: string): Promise<string | null>;
   /** Back to now: asks the host for a fresh snapshot. */
   returnToLive(): void;
+  /** Asks the host for the saved connections and the active cluster. */
+  loadConnections(): Promise<void>;
+  /** Shows another cluster (`embedded` or a connection id); the host's snapshot of it follows. Returns the error, or null. */
+  switchCluster(id: string): Promise<string | null>;
 }
 
 /** The produce form when nothing was typed yet. */
@@ -137,8 +154,27 @@ export function createAppStore(bridge: HostBridge | null, now: () => number = ()
     past: null,
     timeline: [],
     focus: null,
+    topicQuery: '',
+    liveSourceId: null,
+    connections: [],
+    activeCluster: 'embedded',
+    connectionsError: null,
+    connectionsOpen: false,
     bridge,
     applyHostUpdate(update) {
+      if (update.type === 'snapshot') {
+        const sourceId = sourceOf({ extras: update.cluster as unknown as Record<string, unknown> }).id;
+        const previous = get().liveSourceId;
+        if (previous !== null && previous !== sourceId) {
+          // The host switched clusters: nothing of the old picture may survive (the past being
+          // viewed, its timeline, lag history, hovered tile, sent paths, results of its commands).
+          set({ ...resetForNewCluster(), liveSourceId: sourceId, activeCluster: sourceId });
+          void get().loadConnections();
+        } else if (previous === null) {
+          set({ liveSourceId: sourceId, activeCluster: sourceId });
+          void get().loadConnections();
+        }
+      }
       const newEvents = update.type === 'delta' ? timelineWorthy(get().timeline, update.events) : [];
       if (newEvents.length > 0) set({ timeline: [...get().timeline, ...newEvents].slice(-TIMELINE_EVENTS) });
       if (update.type === 'snapshot' && !get().past) void get().loadTimeline();
@@ -149,10 +185,7 @@ export function createAppStore(bridge: HostBridge | null, now: () => number = ()
         get().bridge?.requestSnapshot();
         return;
       }
-      const selection = get().selection;
-      // A deleted topic cannot stay selected.
-      const keepSelection = selection.kind !== 'topic' || next.topicsByName.has(selection.topic);
-      set({ ...next, ...(keepSelection ? {} : { selection: { kind: 'cluster' } }) });
+      set({ ...next, ...keptSelection(get(), next, update.type === 'snapshot') });
     },
     select(selection, tab) {
       set({ selection, ...(tab ? { topicTab: tab } : {}) });
@@ -199,12 +232,55 @@ export function createAppStore(bridge: HostBridge | null, now: () => number = ()
       set({ past: null, seq: -1 });
       get().bridge?.requestSnapshot();
     },
+    async loadConnections() {
+      const bridge = get().bridge;
+      if (!bridge) return;
+      const result = await bridge.call('listConnections', {});
+      if (!result.ok) {
+        set({ connections: [], connectionsError: result.error.message });
+        return;
+      }
+      set({ connections: result.value.connections, activeCluster: result.value.active, connectionsError: null });
+    },
+    async switchCluster(id) {
+      const bridge = get().bridge;
+      if (!bridge) return 'no bridge to the host';
+      if (id === get().activeCluster) return null;
+      const result = await bridge.call('switchCluster', { id });
+      if (!result.ok) return result.error.message;
+      // The snapshot of the new cluster resets the window when it arrives (applyHostUpdate).
+      set({ activeCluster: result.value.id });
+      return null;
+    },
     showPath(topic, partition) {
       const time = now();
       const paths = get().paths.filter((path) => time - path.startedAt < PATH_MS);
       set({ paths: [...paths.slice(-9), { id: nextPathId++, topic, partition, startedAt: time }] });
     },
   }));
+}
+
+/** The UI state that belongs to one cluster, as it is before anything happened on a new one. */
+function resetForNewCluster(): Partial<AppState> {
+  return { past: null, timeline: [], lagHistory: new Map(), hovered: null, paths: [], lastProduce: null, focus: null, seq: -1 };
+}
+
+/**
+ * What must change in the selection after an update: a topic, broker or partition that no
+ * longer exists cannot stay selected. A group missing from a delta may only be between
+ * coordinators (its panel says so); missing from a snapshot, it is gone from this cluster.
+ */
+function keptSelection(state: AppState, next: ClusterState, snapshot: boolean): Partial<AppState> {
+  const patch: Partial<AppState> = {};
+  const selection = state.selection;
+  const gone =
+    (selection.kind === 'topic' && !next.topicsByName.has(selection.topic)) ||
+    (selection.kind === 'broker' && !next.brokers.some((b) => b.id === selection.brokerId)) ||
+    (snapshot && selection.kind === 'group' && !groupsOf(next).some((g) => g.groupId === selection.groupId));
+  if (gone) patch.selection = { kind: 'cluster' };
+  const focus = state.focus;
+  if (focus && !next.topicsByName.get(focus.topic)?.partitions[focus.partition]) patch.focus = null;
+  return patch;
 }
 
 let appStore: StoreApi<AppState> | null = null;

@@ -8,6 +8,7 @@ import type { BrokerSnapshot } from '../../core/host/contract';
 import { formatCount } from '../components/format';
 import { Term } from '../components/Term';
 import { host, getStore } from '../store/store';
+import { Unavailable, useUnavailable } from '../components/Gate';
 
 /** Words for a broker's state. */
 export function brokerStateLabel(broker: BrokerSnapshot): string {
@@ -21,6 +22,8 @@ export const BrokerLane = memo(function BrokerLane({ broker, y, height, width }:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const state = brokerStateLabel(broker);
+  // External cluster: stop/start/isolate cannot be done by a Kafka client (the source says why).
+  const faultsUnavailable = useUnavailable('faults');
   const run = async (action: 'stop' | 'start' | 'isolate' | 'heal'): Promise<void> => {
     setBusy(true);
     setError(null);
@@ -73,6 +76,11 @@ export const BrokerLane = memo(function BrokerLane({ broker, y, height, width }:
         <div className="lane-counts muted">
           {formatCount(broker.replicaCount)} replicas · {formatCount(broker.leaderCount)} <Term term="leader">leading</Term>
         </div>
+        {faultsUnavailable ? (
+          <div className="lane-buttons">
+            <Unavailable feature="faults" reason={faultsUnavailable} label="Stop · Isolate" />
+          </div>
+        ) : (
         <div className="lane-buttons">
         {broker.alive ? (
           <button className="small" data-testid="broker-stop" data-broker-id={broker.id} disabled={busy} onClick={() => void run('stop')} title="Crash this broker: its memory is lost, its files are kept">
@@ -93,6 +101,7 @@ export const BrokerLane = memo(function BrokerLane({ broker, y, height, width }:
           </button>
         )}
         </div>
+        )}
         {error && <div className="error small-error">{error}</div>}
       </div>
     </div>

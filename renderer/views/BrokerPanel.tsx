@@ -8,11 +8,13 @@ import { formatCount } from '../components/format';
 import { Term } from '../components/Term';
 import { ErrorText } from '../components/ErrorText';
 import { brokerStateLabel } from './BrokerLane';
+import { Unavailable, useUnavailable } from '../components/Gate';
 
 export function BrokerPanel({ brokerId }: { brokerId: number }) {
   const broker = useApp((s) => s.brokers.find((b) => b.id === brokerId));
   const [error, setError] = useState<string | null>(null);
   const [delay, setDelay] = useState('15000');
+  const faultsUnavailable = useUnavailable('faults');
   if (!broker) return <div className="panel muted">Broker {brokerId} is not in this cluster.</div>;
   const run = async (action: () => ReturnType<ReturnType<typeof host>['call']>): Promise<void> => {
     setError(null);
@@ -43,6 +45,10 @@ export function BrokerPanel({ brokerId }: { brokerId: number }) {
         </dt>
         <dd>{formatCount(broker.leaderCount)}</dd>
       </dl>
+      {faultsUnavailable ? (
+        <Unavailable feature="faults" reason={faultsUnavailable} />
+      ) : (
+        <>
       <div className="actions start">
         {broker.alive ? (
           <>
@@ -81,6 +87,8 @@ export function BrokerPanel({ brokerId }: { brokerId: number }) {
               </span>
             )}
           </div>
+        </>
+      )}
         </>
       )}
       {error && <ErrorText message={error} />}

@@ -13,6 +13,7 @@ import { formatCount, formatExact, formatRelative } from '../components/format';
 import { ErrorText } from '../components/ErrorText';
 import { toJsonLines } from './json-lines';
 import { useNow } from './use-now';
+import { WriteButton } from '../components/Gate';
 
 type ValueFormat = 'text' | 'json' | 'hex';
 const ROW_HEIGHT = 52;
@@ -112,12 +113,12 @@ function RecordDetail({ record, topic, format }: { record: BrowsedRecord; topic:
       <pre className="record-value">{showBytes(record.value, format, true)}</pre>
       {record.valueTruncated && <div className="muted small-text">Showing the first 16 KB of {formatCount(record.valueBytes)} bytes.</div>}
       <div className="actions start">
-        <button className="small" disabled={binary || record.valueTruncated} onClick={() => void replay()} title="Send this record again, as it is, to the same topic">
+        <WriteButton command="produce" className="small" disabled={binary || record.valueTruncated} onClick={() => void replay()} title="Send this record again, as it is, to the same topic">
           Replay
-        </button>
-        <button className="small" disabled={binary || record.valueTruncated} onClick={edit} title="Open it in the produce form to edit before sending">
+        </WriteButton>
+        <WriteButton command="produce" className="small" disabled={binary || record.valueTruncated} onClick={edit} title="Open it in the produce form to edit before sending">
           Edit & replay
-        </button>
+        </WriteButton>
       </div>
       {status && (status.startsWith('Replayed') ? <div className="result">{status}</div> : <ErrorText message={status} />)}
     </div>

@@ -14,6 +14,7 @@ import { BrokerLane } from './BrokerLane';
 import { PartitionTooltip } from './PartitionTooltip';
 import { ReplicaHooks } from './ReplicaHooks';
 import type { AppState } from '../store/store';
+import { mapScopeOf } from '../store/map-scope';
 
 /** How long tiles take to move to a new layout. */
 const TRANSITION_MS = 300;
@@ -69,11 +70,13 @@ export function ClusterMap() {
   const theme = useTheme();
   const structureKey = useApp((s) => s.structureKey);
   const brokers = useApp((s) => s.brokers);
+  // Which topics are drawn: all of them, or on a very large cluster the part MapToolbar names (map-scope.ts).
+  const scopeKey = useApp((s) => mapScopeOf(s).key);
   const layout = useMemo(() => {
-    const { brokers, topics } = getStore().getState();
-    return layoutMap(brokers, topics, { width: Math.max(320, viewport.width), height: Math.max(200, viewport.height) });
+    const state = getStore().getState();
+    return layoutMap(state.brokers, mapScopeOf(state).topics, { width: Math.max(320, viewport.width), height: Math.max(200, viewport.height) });
     // The layout depends on structure only; values (offsets, ISR) are painted, not laid out.
-  }, [structureKey, viewport.width, viewport.height]);
+  }, [structureKey, scopeKey, viewport.width, viewport.height]);
   const previousLayout = useRef<MapLayout | null>(null);
   const transition = useRef<{ from: Map<string, { x: number; y: number }> | null; start: number }>({ from: null, start: 0 });
 

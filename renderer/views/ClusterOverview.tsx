@@ -13,6 +13,42 @@ import { ErrorText } from '../components/ErrorText';
 import { ProducerList } from './ProducerList';
 import { useNow } from './use-now';
 import { ScenarioList } from './Scenarios';
+import { Unavailable, useUnavailable, WriteButton } from '../components/Gate';
+import { pollStatus, sourceOf } from '../store/source';
+
+/** An external cluster's source: where it is read from, how fresh, and what it cannot show. */
+function SourceFacts({ now }: { now: number }) {
+  const source = useApp((s) => sourceOf(s));
+  if (source.kind !== 'external') return null;
+  const status = pollStatus(source, now);
+  return (
+    <>
+      <dl className="facts">
+        <dt>Connection</dt>
+        <dd>
+          {source.name}
+          {source.readOnly ? ' (read-only)' : ''}
+        </dd>
+        <dt>Bootstrap</dt>
+        <dd className="mono small-text" title={source.bootstrap ?? ''}>
+          {source.bootstrap}
+        </dd>
+        <dt>Refreshed</dt>
+        <dd className={status?.failing ? 'text-offline' : ''} title={status?.title}>
+          {status?.text}
+        </dd>
+      </dl>
+      {source.unavailable.length > 0 && (
+        <details className="unavailable-list">
+          <summary>What a Kafka client cannot see or do here ({source.unavailable.length})</summary>
+          {source.unavailable.map((entry) => (
+            <Unavailable key={entry.feature} feature={entry.feature} reason={entry.reason} />
+          ))}
+        </details>
+      )}
+    </>
+  );
+}
 
 const DEMO_TOPIC = 'demo-orders';
 
@@ -39,6 +75,8 @@ export function ClusterOverview() {
   const health = useApp(useShallow((s) => clusterHealth(s)));
   const events = useApp((s) => s.events);
   const now = useNow(1_000);
+  const external = useApp((s) => sourceOf(s).kind === 'external');
+  const faultsUnavailable = useUnavailable('faults');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const act = async (action: () => Promise<string | null>): Promise<void> => {
@@ -63,24 +101,40 @@ export function ClusterOverview() {
         <dt>Produced</dt>
         <dd>{formatRate(facts.rates.recordsInPerSecond)}</dd>
       </dl>
+      <SourceFacts now={now} />
       {facts.topics === 0 && (
         <div className="callout">
-          <strong>Your cluster is running.</strong> Create a topic to see its partitions spread across the brokers, or start the demo: a topic with a steady producer, so records flow at once.
+          {external ? (
+            <>
+              <strong>This cluster has no topics yet.</strong> Create one to see its partitions spread across the brokers.
+            </>
+          ) : (
+            <>
+              <strong>Your cluster is running.</strong> Create a topic to see its partitions spread across the brokers, or start the demo: a topic with a steady producer, so records flow at once.
+            </>
+          )}
           <div className="actions start">
-            <button className="primary" onClick={() => getStore().getState().select({ kind: 'create-topic' })}>
+            <WriteButton command="createTopic" className="primary" onClick={() => getStore().getState().select({ kind: 'create-topic' })}>
               Create your first topic
-            </button>
-            <button disabled={busy} onClick={() => void act(startDemo)}>
-              Start the demo
-            </button>
+            </WriteButton>
+            {!external && (
+              <button disabled={busy} onClick={() => void act(startDemo)}>
+                Start the demo
+              </button>
+            )}
           </div>
         </div>
       )}
       <div className="actions start">
-        <button disabled={busy} onClick={() => void act(async () => { const r = await host().call('addBroker', {}); return r.ok ? null : r.error.message; })} title="Add a broker with the next free id; new topics can place replicas on it">
-          + Add broker
-        </button>
-        {facts.topics > 0 && (
+        {faultsUnavailable ? (
+          <Unavailable feature="faults" reason={faultsUnavailable} label="Add broker" />
+        ) : (
+          <button disabled={busy} onClick={() => void act(async () => { const r = await host().call('addBroker', {}); return r.ok ? null : r.error.message; })} title="Add a broker with the next free id; new topics can place replicas on it">
+            + Add broker
+          </button>
+        )}
+        {/* The demo writes a topic of its own: a newcomer's aid for the embedded cluster, never for someone's real one. */}
+        {facts.topics > 0 && !external && (
           <button disabled={busy} onClick={() => void act(startDemo)} title={`Create ${DEMO_TOPIC} if needed and produce 20 records a second to it`}>
             Start demo producer
           </button>

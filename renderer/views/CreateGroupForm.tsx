@@ -8,6 +8,7 @@ import type { AssignorName } from '../../core/host/contract';
 import { getStore, host, useApp } from '../store/store';
 import { Term } from '../components/Term';
 import { ErrorText } from '../components/ErrorText';
+import { Unavailable, useUnavailable } from '../components/Gate';
 
 const ASSIGNORS: { name: AssignorName; note: string }[] = [
   { name: 'range', note: 'range: consecutive partitions of each topic per member (eager)' },
@@ -17,6 +18,20 @@ const ASSIGNORS: { name: AssignorName; note: string }[] = [
 ];
 
 export function CreateGroupForm() {
+  const unavailable = useUnavailable('app-consumers');
+  if (unavailable) {
+    return (
+      <div className="panel">
+        <h2>New consumer group</h2>
+        <Unavailable feature="app-consumers" reason={unavailable} />
+        <p className="muted small-text">Groups of your own consumers appear in the list on the left as they join; their offsets can be reset from the group’s panel while the group is empty.</p>
+      </div>
+    );
+  }
+  return <AppGroupForm />;
+}
+
+function AppGroupForm() {
   const topics = useApp((s) => s.topics.filter((t) => !t.internal).map((t) => t.name).join('\n'));
   const firstTopic = topics.split('\n')[0] ?? '';
   const [groupId, setGroupId] = useState('billing');

@@ -9,6 +9,7 @@ import { getStore, host, useApp } from '../store/store';
 import { ErrorText } from '../components/ErrorText';
 import { Term } from '../components/Term';
 import type { TopicSpec } from '../../core/host/contract';
+import { useWriteBlocked, WriteButton } from '../components/Gate';
 
 const RETENTION_CHOICES: { label: string; ms: string }[] = [
   { label: '1 hour', ms: '3600000' },
@@ -119,6 +120,7 @@ export function CreateTopicForm() {
   const [fields, setFields] = useState<Fields>({ name: '', partitions: '3', replicationFactor: String(Math.min(3, Math.max(1, liveBrokers))), minInsyncReplicas: '2', retentionMs: '604800000' });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const readOnly = useWriteBlocked('createTopic');
   const spec = toSpec(fields);
   const preview = usePreview(spec);
   const set = (patch: Partial<Fields>): void => {
@@ -127,6 +129,7 @@ export function CreateTopicForm() {
   };
   const submit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
+    if (readOnly) return;
     if (typeof spec === 'string') {
       setError(spec);
       return;
@@ -184,13 +187,18 @@ export function CreateTopicForm() {
       </div>
       {error ? <ErrorText message={error} testId="form-error" /> : preview.error && fields.name.trim() !== '' ? <ErrorText message={preview.error} testId="form-error" /> : null}
       {preview.assignment && !error && <PlacementPreview assignment={preview.assignment} />}
+      {readOnly && (
+        <p className="muted small-text" data-testid="read-only-note">
+          {readOnly}
+        </p>
+      )}
       <div className="actions">
         <button type="button" onClick={() => getStore().getState().select({ kind: 'cluster' })}>
           Cancel
         </button>
-        <button type="submit" className="primary" data-testid="create-topic-submit" disabled={busy}>
+        <WriteButton command="createTopic" type="submit" className="primary" data-testid="create-topic-submit" disabled={busy}>
           {busy ? 'Creating…' : 'Create topic'}
-        </button>
+        </WriteButton>
       </div>
     </form>
   );

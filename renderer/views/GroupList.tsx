@@ -1,11 +1,15 @@
 /**
  * The consumer groups under the topics in the sidebar: in-app groups and groups of remote Kafka
- * clients alike, with state, generation, members and total lag. Selecting one shows its
- * ownership view in the centre and its members in the inspector.
+ * clients alike, with state, generation, members and total lag; searchable and virtualised (a
+ * big cluster has thousands of groups). Selecting one shows its ownership view in the centre
+ * and its members in the inspector.
  */
+import { useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { getStore, useApp } from '../store/store';
 import { groupsOf } from '../store/cluster-state';
 import { formatCount } from '../components/format';
+import { useUnavailable } from '../components/Gate';
 import type { GroupSnapshot } from '../../core/host/contract';
 
 function GroupRow({ group, selected }: { group: GroupSnapshot; selected: boolean }) {
@@ -35,19 +39,36 @@ function GroupRow({ group, selected }: { group: GroupSnapshot; selected: boolean
 export function GroupList() {
   const groups = useApp((s) => groupsOf(s));
   const selected = useApp((s) => (s.selection.kind === 'group' ? s.selection.groupId : null));
+  const appConsumersUnavailable = useUnavailable('app-consumers');
+  const [query, setQuery] = useState('');
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return q ? groups.filter((g) => g.groupId.toLowerCase().includes(q)) : groups;
+  }, [groups, query]);
+  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => 46, overscan: 8 });
   return (
     <section className="group-list" aria-label="Consumer groups">
       <div className="sidebar-head">
-        <h2 title="Consumer groups">Groups</h2>
-        <button className="small" onClick={() => getStore().getState().select({ kind: 'create-group' })} title="Start a group of in-app consumers (G)">
-          + New group
-        </button>
+        <h2 title="Consumer groups">Groups{groups.length > 0 ? <span className="muted count"> {formatCount(groups.length)}</span> : null}</h2>
+        {appConsumersUnavailable ? null : (
+          <button className="small" onClick={() => getStore().getState().select({ kind: 'create-group' })} title="Start a group of in-app consumers (G)">
+            + New group
+          </button>
+        )}
       </div>
-      <div className="group-scroll">
-        {groups.length === 0 && <p className="muted empty-note">No groups yet.</p>}
-        {groups.map((group) => (
-          <GroupRow key={group.groupId} group={group} selected={group.groupId === selected} />
-        ))}
+      {(groups.length > 0 || query !== '') && (
+        <input className="search" type="search" data-testid="group-search" placeholder={`Search ${formatCount(groups.length)} groups`} value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search consumer groups" />
+      )}
+      <div className="group-scroll" ref={scrollRef}>
+        {shown.length === 0 && <p className="muted empty-note">{groups.length === 0 ? 'No groups yet.' : 'No group matches.'}</p>}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => (
+            <div key={shown[item.index].groupId} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
+              <GroupRow group={shown[item.index]} selected={shown[item.index].groupId === selected} />
+            </div>
+          ))}
+        </div>
       </div>
     </section>
   );

@@ -11,6 +11,8 @@ import { formatCount } from '../components/format';
 import { Term } from '../components/Term';
 import { ErrorText } from '../components/ErrorText';
 import { LagChart } from './LagChart';
+import { ResetOffsets } from './ResetOffsets';
+import { Unavailable, useUnavailable } from '../components/Gate';
 
 const EMPTY: never[] = [];
 
@@ -63,6 +65,7 @@ export function GroupPanel({ groupId }: { groupId: string }) {
   const lastRebalance = useApp((s) => [...s.events].reverse().find((e) => e.type === 'group.rebalance-started' && e.groupId === groupId));
   const [error, setError] = useState<string | null>(null);
   const [rate, setRate] = useState('');
+  const appConsumersUnavailable = useUnavailable('app-consumers');
   const mine = consumers.filter((c) => c.groupId === groupId);
   if (!group) {
     return (
@@ -149,10 +152,23 @@ export function GroupPanel({ groupId }: { groupId: string }) {
             </button>
           </span>
         </div>
+      ) : appConsumersUnavailable ? (
+        <Unavailable feature="app-consumers" reason={appConsumersUnavailable} />
       ) : (
-        <p className="muted small-text">Members of this group are remote Kafka clients; the window can watch them but not steer them.</p>
+        <div className="actions start">
+          <button
+            className="small"
+            data-testid="member-add"
+            onClick={() => void call(() => host().call('addGroupMember', { groupId }))}
+            title="Join this group with an in-app member: it subscribes to the group's topics with the group's assignor, which works when that is one of Kafka's built-in assignors (range, roundrobin, sticky, cooperative-sticky)"
+          >
+            + Join with an in-app member
+          </button>
+          <span className="muted small-text">Members of this group are remote Kafka clients; the window watches them, and can add its own beside them.</span>
+        </div>
       )}
       {error && <ErrorText message={error} />}
+      <ResetOffsets group={group} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
- * The header: which cluster, live indicators (records in per second, under-replicated and
- * offline partitions) and the connection to the host.
+ * The header: which cluster (the switcher, its source and freshness, the connections dialog),
+ * live indicators (records in per second, under-replicated and offline partitions) and the
+ * connection to the host.
  */
 import { useShallow } from 'zustand/react/shallow';
 import { clusterHealth } from '../store/cluster-state';
@@ -8,6 +9,8 @@ import { getStore, useApp } from '../store/store';
 import { formatBytes, formatCount, formatRate } from '../components/format';
 import { Term } from '../components/Term';
 import { KafkaChip } from './KafkaChip';
+import { ClusterSwitcher } from './ClusterSwitcher';
+import { ConnectionsDialog } from './ConnectionsDialog';
 
 export function Header() {
   const { clusterId, brokerCount, liveBrokers, controllerId, rates, connection } = useApp(
@@ -27,9 +30,10 @@ export function Header() {
         <img src="./icon.svg" alt="" width={22} height={22} />
         <span>Brokerscope</span>
       </div>
-      <button className="cluster-chip" onClick={() => getStore().getState().select({ kind: 'cluster' })} title={`Cluster id ${clusterId}`}>
-        Embedded cluster · {liveBrokers}/{brokerCount} brokers up
-        <span className="muted"> · <Term term="controller">controller</Term> {controllerId >= 0 ? `on broker ${controllerId}` : 'being elected'}</span>
+      <ClusterSwitcher />
+      <button className="cluster-chip" onClick={() => getStore().getState().select({ kind: 'cluster' })} title={`Cluster id ${clusterId}: show its overview`}>
+        {liveBrokers}/{brokerCount} brokers
+        <span className="muted"> · <Term term="controller">controller</Term> {controllerId >= 0 ? controllerId : 'being elected'}</span>
       </button>
       <KafkaChip />
       <div className="indicators">
@@ -53,6 +57,7 @@ export function Header() {
           <span className="dot" /> {connection === 'open' ? 'live' : connection === 'connecting' ? 'connecting' : 'disconnected'}
         </div>
       </div>
+      <ConnectionsDialog />
     </header>
   );
 }

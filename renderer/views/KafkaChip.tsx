@@ -37,7 +37,7 @@ export function KafkaChip() {
   return (
     <div className="kafka-chip" data-testid="kafka-listener">
       <span className="muted" title="Point any Kafka client (kcat, kafkajs, your app) at this bootstrap list">bootstrap</span>
-      <code data-testid="kafka-bootstrap">{kafka.bootstrap}</code>
+      <code data-testid="kafka-bootstrap" title={kafka.bootstrap}>{kafka.bootstrap}</code>
       <button className="copy" onClick={copy} title="Copy the bootstrap servers">
         {copied ? 'copied' : 'copy'}
       </button>

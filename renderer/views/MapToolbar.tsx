@@ -1,6 +1,8 @@
 /**
  * Above the map: the legend of the visual language (what a solid, outlined, dashed or crossed
- * tile means) and the cluster-wide action, add broker.
+ * tile means), the cluster-wide actions (elect preferred leaders, add broker; on an external
+ * cluster the sentence saying why they are not offered), the active faults, and on a cluster
+ * too big to draw whole, which part of it the map shows.
  */
 import { useState } from 'react';
 import { host, useApp } from '../store/store';
@@ -8,9 +10,38 @@ import { faultsOf } from '../store/cluster-state';
 import type { Fault } from '../../core/host/contract';
 import { Term } from '../components/Term';
 import { ErrorText } from '../components/ErrorText';
+import { Unavailable, useUnavailable } from '../components/Gate';
+import { mapScopeOf, MAP_REPLICA_LIMIT } from '../store/map-scope';
+import { formatCount } from '../components/format';
+import { useShallow } from 'zustand/react/shallow';
+
+/** On a cluster too big to draw whole: what the map shows, and how to choose. */
+function MapScopeNote() {
+  const scope = useApp(
+    useShallow((s) => {
+      const scope = mapScopeOf(s);
+      return { limited: scope.limited, drawnTopics: scope.topics.length, totalTopics: scope.totalTopics, drawnReplicas: scope.drawnReplicas, totalReplicas: scope.totalReplicas, query: scope.query, matched: scope.matched };
+    }),
+  );
+  if (!scope.limited) return null;
+  const how = scope.query
+    ? `the topics matching “${scope.query}” (${formatCount(scope.matched)} match${scope.matched === 1 ? 'es' : ''})`
+    : 'the selected topic, then topics with offline or under-replicated partitions, then the first in creation order';
+  return (
+    <div className="map-scope" data-testid="map-scope" data-drawn-topics={scope.drawnTopics} data-total-topics={scope.totalTopics} role="note">
+      <strong>
+        Drawing {formatCount(scope.drawnTopics)} of {formatCount(scope.totalTopics)} topics
+      </strong>{' '}
+      ({formatCount(scope.drawnReplicas)} of {formatCount(scope.totalReplicas)} replicas; the map draws at most {formatCount(MAP_REPLICA_LIMIT)} at once): {how}. Search the topic list to choose which; the header and the lanes count the whole cluster.
+    </div>
+  );
+}
 
 export function MapToolbar() {
   const [error, setError] = useState<string | null>(null);
+  const faultsUnavailable = useUnavailable('faults');
+  const reassignmentUnavailable = useUnavailable('reassignment');
+  const followerEndUnavailable = useUnavailable('follower-log-end-offset');
   const faults = useApp((s) => faultsOf(s));
   const stopped = useApp((s) => s.brokers.filter((b) => !b.alive).map((b) => b.id).join(','));
   const start = async (brokerId: number): Promise<void> => {
@@ -56,13 +87,27 @@ export function MapToolbar() {
         <li>
           <span className="legend-line" /> <Term term="high watermark">high watermark</Term>
         </li>
+        {followerEndUnavailable && (
+          <li title={followerEndUnavailable}>
+            <span className="legend-tile unknown" /> <span className="term">follower’s log end unknown</span>
+          </li>
+        )}
       </ul>
-      <button className="small" onClick={() => void elect()} title="Move leadership back to each partition's preferred (first) replica where it is in sync">
-        Elect preferred leaders
-      </button>
-      <button className="small" data-testid="add-broker" onClick={() => void add()} title="Add a broker with the next free id">
-        + Add broker
-      </button>
+      {reassignmentUnavailable ? (
+        <Unavailable feature="reassignment" reason={reassignmentUnavailable} label="Elect preferred leaders" />
+      ) : (
+        <button className="small" onClick={() => void elect()} title="Move leadership back to each partition's preferred (first) replica where it is in sync">
+          Elect preferred leaders
+        </button>
+      )}
+      {faultsUnavailable ? (
+        <Unavailable feature="faults" reason={faultsUnavailable} label="Add broker" />
+      ) : (
+        <button className="small" data-testid="add-broker" onClick={() => void add()} title="Add a broker with the next free id">
+          + Add broker
+        </button>
+      )}
+      <MapScopeNote />
       {(faults.length > 0 || stopped !== '') && (
         <div className="faults" aria-label="Active faults">
           <span className="muted">Active faults:</span>

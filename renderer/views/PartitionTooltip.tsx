@@ -6,10 +6,13 @@ import { useApp } from '../store/store';
 import type { MapLayout } from '../viz/layout';
 import { formatCount } from '../components/format';
 import { topicColor } from '../viz/palette';
+import { useUnavailable } from '../components/Gate';
+import { logEndKnown } from '../store/source';
 
 export function PartitionTooltip({ layout }: { layout: MapLayout }) {
   const hovered = useApp((s) => s.hovered);
   const topic = useApp((s) => (s.hovered ? s.topicsByName.get(s.hovered.topic) : undefined));
+  const unknownReason = useUnavailable('follower-log-end-offset');
   if (!hovered || !topic) return null;
   const partition = topic.partitions[hovered.partition];
   if (!partition) return null;
@@ -48,13 +51,14 @@ export function PartitionTooltip({ layout }: { layout: MapLayout }) {
                 {replica.preferred ? ' •' : ''}
               </td>
               <td className={replica.leader ? '' : replica.inSync ? '' : 'text-warning'}>{replica.leader ? 'leader' : replica.inSync ? 'in sync' : 'out of sync'}</td>
-              <td>{formatCount(replica.logEndOffset)}</td>
-              <td>{formatCount(replica.lagRecords)}</td>
+              <td className={logEndKnown(replica) ? '' : 'muted'}>{logEndKnown(replica) ? formatCount(replica.logEndOffset) : 'unknown'}</td>
+              <td className={logEndKnown(replica) ? '' : 'muted'}>{logEndKnown(replica) ? formatCount(replica.lagRecords) : '—'}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="muted tooltip-note">• preferred leader · LEO: log end offset</div>
+      {unknownReason && partition.replicaStates.some((r) => !logEndKnown(r)) && <div className="muted tooltip-note" data-testid="unavailable" data-feature="follower-log-end-offset">Unknown: {unknownReason}</div>}
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { Term } from '../components/Term';
 import { formatCount } from '../components/format';
 import { parseJsonLines } from './json-lines';
 import { ProducerList } from './ProducerList';
+import { useWriteBlocked, WriteButton } from '../components/Gate';
 
 /** Placeholders replaced by sample values, so a JSON template can be checked before expansion. */
 const SAMPLES: Record<string, string> = { seq: '0', uuid: '00000000-0000-4000-8000-000000000000', time: '2026-01-01T00:00:00.000Z', timestamp: '0', random: '0' };
@@ -57,6 +58,7 @@ export function ProducePanel({ topic }: { topic: TopicSnapshot }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
+  const readOnly = useWriteBlocked('produce');
   const set = (patch: Partial<ProduceDraft>): void => {
     getStore().getState().setDraft(patch);
     setProblem(null);
@@ -102,7 +104,7 @@ export function ProducePanel({ topic }: { topic: TopicSnapshot }) {
   };
   const count = Math.max(1, Math.floor(Number(draft.count) || 1));
   return (
-    <form className="panel form" data-testid="produce" onSubmit={(e) => { e.preventDefault(); void send(1); }} noValidate>
+    <form className="panel form" data-testid="produce" onSubmit={(e) => { e.preventDefault(); if (!readOnly) void send(1); }} noValidate>
       <label>
         <span>Topic</span>
         <input name="topic" list="produce-topics" value={target} onChange={(e) => setTarget(e.target.value)} autoComplete="off" spellCheck={false} />
@@ -176,19 +178,24 @@ export function ProducePanel({ topic }: { topic: TopicSnapshot }) {
         </label>
       </div>
       {problem && <ErrorText message={problem} />}
+      {readOnly && (
+        <p className="muted small-text" data-testid="read-only-note">
+          {readOnly}
+        </p>
+      )}
       <div className="actions start">
-        <button type="submit" className="primary" data-testid="produce-submit" disabled={busy}>
+        <WriteButton command="produce" type="submit" className="primary" data-testid="produce-submit" disabled={busy}>
           {busy ? 'Sending…' : 'Send'}
-        </button>
+        </WriteButton>
         <span className="inline-group">
-          <button type="button" disabled={busy} onClick={() => void send(count)}>
+          <WriteButton command="produce" type="button" disabled={busy} onClick={() => void send(count)}>
             Send
-          </button>
+          </WriteButton>
           <input name="count" aria-label="How many records" className="narrow" type="number" min={1} value={draft.count} onChange={(e) => set({ count: e.target.value })} />
         </span>
-        <button type="button" disabled={busy} onClick={() => fileRef.current?.click()} title="One record a line: a JSON object with value (and optionally key, headers, partition), or any JSON value">
+        <WriteButton command="produce" type="button" disabled={busy} onClick={() => fileRef.current?.click()} title="One record a line: a JSON object with value (and optionally key, headers, partition), or any JSON value">
           Import JSON lines…
-        </button>
+        </WriteButton>
         <input ref={fileRef} type="file" accept=".jsonl,.ndjson,.json,.txt" hidden onChange={(e) => { const file = e.target.files?.[0]; e.target.value = ''; if (file) void importFile(file); }} />
       </div>
       <div className="row align-end steady">
@@ -196,9 +203,9 @@ export function ProducePanel({ topic }: { topic: TopicSnapshot }) {
           <span>Steady producer, records/s</span>
           <input name="rate" type="number" min={0.1} step="any" value={draft.ratePerSecond} onChange={(e) => set({ ratePerSecond: e.target.value })} />
         </label>
-        <button type="button" onClick={() => void startSteady()}>
+        <WriteButton command="startProducer" type="button" onClick={() => void startSteady()}>
           Start
-        </button>
+        </WriteButton>
       </div>
       <ProducerList topic={topic.name} />
       {lastProduce && (

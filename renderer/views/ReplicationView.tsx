@@ -15,6 +15,8 @@ import { Term } from '../components/Term';
 import { ErrorText } from '../components/ErrorText';
 import { topicColor } from '../viz/palette';
 import { useNow } from './use-now';
+import { Unavailable, useUnavailable, WriteButton } from '../components/Gate';
+import { logEndKnown } from '../store/source';
 
 const EMPTY: ClusterEvent[] = [];
 
@@ -44,9 +46,9 @@ function partitionEvents(timeline: ClusterEvent[], topic: string, partition: num
   return mine.slice(-40).reverse();
 }
 
-function ReplicaBars({ partition, colour }: { partition: PartitionSnapshot; colour: string }) {
+function ReplicaBars({ partition, colour, unknownReason }: { partition: PartitionSnapshot; colour: string; unknownReason: string }) {
   const start = Math.max(0, partition.logStartOffset);
-  const end = Math.max(1, start + 1, ...partition.replicaStates.map((r) => r.logEndOffset));
+  const end = Math.max(1, start + 1, partition.logEndOffset, ...partition.replicaStates.map((r) => r.logEndOffset));
   const scale = (offset: number): number => ((Math.max(start, offset) - start) / (end - start)) * 100;
   const hw = Math.max(0, partition.highWatermark);
   const adding = partition.addingReplicas ?? [];
@@ -72,16 +74,26 @@ function ReplicaBars({ partition, colour }: { partition: PartitionSnapshot; colo
               {replica.preferred ? ' · preferred leader' : ''}
             </div>
           </div>
-          <div className="replica-track" title={`log end offset ${formatCount(replica.logEndOffset)}, ${formatCount(replica.lagRecords)} behind the leader`}>
-            <div className="replica-fill" style={{ width: `${scale(replica.logEndOffset)}%`, background: replica.leader || replica.inSync ? colour : undefined }} />
-            <span className="replica-leo">
-              LEO {formatCount(replica.logEndOffset)}
-              {replica.lagRecords > 0 ? ` (−${formatCount(replica.lagRecords)})` : ''}
-            </span>
-          </div>
+          {logEndKnown(replica) ? (
+            <div className="replica-track" title={`log end offset ${formatCount(replica.logEndOffset)}, ${formatCount(replica.lagRecords)} behind the leader`}>
+              <div className="replica-fill" style={{ width: `${scale(replica.logEndOffset)}%`, background: replica.leader || replica.inSync ? colour : undefined }} />
+              <span className="replica-leo">
+                LEO {formatCount(replica.logEndOffset)}
+                {replica.lagRecords > 0 ? ` (−${formatCount(replica.lagRecords)})` : ''}
+              </span>
+            </div>
+          ) : (
+            // Not drawn as empty or as full: nobody outside the broker knows how far this log reaches.
+            <div className="replica-track unknown" title={unknownReason} data-testid="unavailable" data-feature="follower-log-end-offset">
+              <span className="replica-leo">
+                LEO unknown{replica.inSync ? ' · in the ISR, so at least the high watermark' : ''}
+                <span className="visually-hidden">: {unknownReason}</span>
+              </span>
+            </div>
+          )}
         </div>
       ))}
-      <div className="hw-line" style={{ left: `calc(190px + (100% - 190px) * ${scale(hw) / 100})` }} data-testid="high-watermark" data-offset={hw}>
+      <div className={`hw-line ${scale(hw) > 80 ? 'at-end' : ''}`} style={{ left: `calc(190px + (100% - 190px) * ${scale(hw) / 100})` }} data-testid="high-watermark" data-offset={hw}>
         <span>HW {formatCount(hw)}</span>
       </div>
     </div>
@@ -90,6 +102,18 @@ function ReplicaBars({ partition, colour }: { partition: PartitionSnapshot; colo
 
 /** Moves the partition's replicas (AlterPartitionReassignments), or cancels a move in progress. */
 function Reassign({ topic, partition }: { topic: string; partition: PartitionSnapshot }) {
+  const unavailable = useUnavailable('reassignment');
+  if (unavailable) {
+    return (
+      <div className="reassign">
+        <Unavailable feature="reassignment" reason={unavailable} />
+      </div>
+    );
+  }
+  return <ReassignForm topic={topic} partition={partition} />;
+}
+
+function ReassignForm({ topic, partition }: { topic: string; partition: PartitionSnapshot }) {
   const brokers = useApp((s) => s.brokers);
   const [replicas, setReplicas] = useState(partition.replicas.join(', '));
   const [error, setError] = useState<string | null>(null);
@@ -128,6 +152,7 @@ export function ReplicationView({ topic, partition: index }: { topic: string; pa
   const topicSnapshot = useApp((s) => s.topicsByName.get(topic));
   const timeline = useApp((s) => s.timeline ?? EMPTY);
   const now = useNow(1_000);
+  const followerEndUnavailable = useUnavailable('follower-log-end-offset');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const partition = topicSnapshot?.partitions[index];
@@ -155,22 +180,27 @@ export function ReplicationView({ topic, partition: index }: { topic: string; pa
           {formatCount(Math.max(0, partition.highWatermark))}
         </span>
       </div>
-      <ReplicaBars partition={partition} colour={topicColor(topicSnapshot.sequence, topicSnapshot.internal)} />
+      <ReplicaBars partition={partition} colour={topicColor(topicSnapshot.sequence, topicSnapshot.internal)} unknownReason={followerEndUnavailable ?? 'This replica’s log end offset is not known.'} />
+      {followerEndUnavailable && partition.replicaStates.some((r) => !logEndKnown(r)) && (
+        <p className="muted small-text replication-note">
+          Followers’ bars are hatched grey: {followerEndUnavailable} The leader’s bar ends at the log end a client sees; the high watermark line holds for every in-sync replica.
+        </p>
+      )}
       {partition.isr.length < minIsr && (
         <div className="callout warn-callout">
           <strong>NOT_ENOUGH_REPLICAS</strong> for acks=all: only {partition.isr.length} of the {minIsr} required replicas (min.insync.replicas) are in sync. Producers with acks=1 still succeed; the high watermark holds still.
         </div>
       )}
       <div className="actions start replication-actions">
-        <button disabled={busy} onClick={() => void send(100, -1)} title="Produce 100 records to this partition with acks=all: every in-sync replica must have them">
+        <WriteButton command="produce" disabled={busy} onClick={() => void send(100, -1)} title="Produce 100 records to this partition with acks=all: every in-sync replica must have them">
           Send 100 records (acks=all)
-        </button>
-        <button disabled={busy} onClick={() => void send(100, 1)} title="Produce 100 records with acks=1: the leader alone acknowledges">
+        </WriteButton>
+        <WriteButton command="produce" disabled={busy} onClick={() => void send(100, 1)} title="Produce 100 records with acks=1: the leader alone acknowledges">
           Send 100 (acks=1)
-        </button>
-        <button disabled={busy} onClick={() => void send(5_000, -1)}>
+        </WriteButton>
+        <WriteButton command="produce" disabled={busy} onClick={() => void send(5_000, -1)}>
           Send 5,000
-        </button>
+        </WriteButton>
         <span className="muted small-text">
           A follower that is not caught up for <Term term="replica.lag.time.max.ms">replica.lag.time.max.ms</Term> leaves the ISR; the high watermark follows the slowest in-sync replica.
         </span>

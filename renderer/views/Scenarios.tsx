@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { ScenarioId, ScenarioStatus } from '../../core/host/contract';
 import { getStore, host } from '../store/store';
 import { ErrorText } from '../components/ErrorText';
+import { Unavailable, useUnavailable } from '../components/Gate';
 
 const TITLES: Record<ScenarioId, string> = {
   'leader-fails-over': 'A leader fails over',
@@ -52,6 +53,7 @@ function look(status: ScenarioStatus): void {
 export function ScenarioList() {
   const [error, setError] = useState<string | null>(null);
   const running = useScenario((s) => s.status?.state === 'running');
+  const unavailable = useUnavailable('app-consumers');
   const start = async (id: ScenarioId): Promise<void> => {
     const result = await host().call('startScenario', { id });
     setError(result.ok ? null : result.error.message);
@@ -61,6 +63,9 @@ export function ScenarioList() {
   return (
     <>
       <h3>Guided scenarios</h3>
+      {unavailable ? (
+        <Unavailable feature="app-consumers" reason={unavailable} />
+      ) : (
       <div className="scenario-list">
         {(Object.keys(TITLES) as ScenarioId[]).map((id) => (
           <button key={id} className="small" data-testid="scenario-start" data-scenario={id} disabled={running} onClick={() => void start(id)}>
@@ -68,6 +73,7 @@ export function ScenarioList() {
           </button>
         ))}
       </div>
+      )}
       {error && <ErrorText message={error} />}
     </>
   );

@@ -10,6 +10,11 @@ import { getStore, useApp } from '../store/store';
 import { topicColor } from '../viz/palette';
 import { formatCount } from '../components/format';
 import { GroupList } from './GroupList';
+import { WriteButton } from '../components/Gate';
+import { MAP_REPLICA_LIMIT, mapScopeOf } from '../store/map-scope';
+
+/** How long typing must pause before the map follows the search. */
+const SEARCH_SETTLE_MS = 250;
 
 function recordsKept(topic: TopicSnapshot): number {
   let total = 0;
@@ -21,7 +26,7 @@ function TopicRow({ topic, selected }: { topic: TopicSnapshot; selected: boolean
   const offline = topic.partitions.filter((p) => p.offline).length;
   const under = topic.partitions.filter((p) => !p.offline && p.underReplicated).length;
   return (
-    <button className={`topic-row ${selected ? 'selected' : ''}`} onClick={() => getStore().getState().select({ kind: 'topic', topic: topic.name })} title={topic.name}>
+    <button className={`topic-row ${selected ? 'selected' : ''}`} data-testid="topic-row" data-topic={topic.name} onClick={() => getStore().getState().select({ kind: 'topic', topic: topic.name })} title={topic.name}>
       <span className="swatch" style={{ background: topicColor(topic.sequence, topic.internal) }} />
       <span className="topic-row-main">
         <span className="topic-row-name">{topic.name}</span>
@@ -42,7 +47,15 @@ export function TopicList() {
   const topics = useApp((s) => s.topics);
   const selected = useApp((s) => (s.selection.kind === 'topic' ? s.selection.topic : null));
   const focusRequest = useApp((s) => s.searchFocusRequest);
-  const [query, setQuery] = useState('');
+  // The list filters as each key is typed; the store's copy (which the map follows past
+  // MAP_REPLICA_LIMIT replicas, re-laying out thousands of tiles) follows once typing pauses.
+  const [query, setQuery] = useState(() => getStore().getState().topicQuery);
+  useEffect(() => {
+    if (query === getStore().getState().topicQuery) return;
+    const timer = setTimeout(() => getStore().setState({ topicQuery: query }), SEARCH_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const mapLimited = useApp((s) => mapScopeOf(s).limited);
   const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const shown = useMemo(() => {
@@ -57,11 +70,26 @@ export function TopicList() {
     <nav className="sidebar" aria-label="Topics">
       <div className="sidebar-head">
         <h2>Topics</h2>
-        <button className="small primary" onClick={() => getStore().getState().select({ kind: 'create-topic' })} title="Create a topic (N)">
+        <WriteButton command="createTopic" className="small primary" onClick={() => getStore().getState().select({ kind: 'create-topic' })} title="Create a topic (N)">
           + New topic
-        </button>
+        </WriteButton>
       </div>
-      <input ref={searchRef} className="search" type="search" placeholder="Search topics  ( / )" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search topics" />
+      <input
+        ref={searchRef}
+        className="search"
+        type="search"
+        data-testid="topic-search"
+        placeholder={`Search ${topics.length > 0 ? formatCount(topics.length) + ' ' : ''}topics  ( / )`}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        aria-label="Search topics"
+        title={mapLimited ? `The map draws at most ${formatCount(MAP_REPLICA_LIMIT)} replicas: it shows the topics this search matches` : undefined}
+      />
+      {query.trim() !== '' && (
+        <div className="search-count muted small-text" aria-live="polite">
+          {formatCount(shown.length)} of {formatCount(topics.length)} topics{mapLimited ? ' · the map follows this search' : ''}
+        </div>
+      )}
       <div className="topic-scroll" ref={scrollRef}>
         {shown.length === 0 && <p className="muted empty-note">{topics.length === 0 ? 'No topics yet.' : 'No topic matches.'}</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

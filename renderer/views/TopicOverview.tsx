@@ -1,39 +1,34 @@
 /**
- * A topic's partitions (leader, replicas, ISR, offsets), its configs with Kafka's defaults
- * marked, and the topic's actions: add partitions, delete (after confirmation).
+ * A topic's partitions (leader, replicas, ISR, offsets), its configs (an editor), and the
+ * topic's actions: add partitions, delete (after its name is typed to confirm).
  */
-import { useEffect, useState } from 'react';
-import type { TopicConfigEntry, TopicSnapshot } from '../../core/host/contract';
+import { useState } from 'react';
+import type { TopicSnapshot } from '../../core/host/contract';
 import { getStore, host } from '../store/store';
-import { formatCount, formatDuration } from '../components/format';
+import { formatCount } from '../components/format';
 import { Term } from '../components/Term';
 import { ErrorText } from '../components/ErrorText';
+import { ConfirmByName } from '../components/ConfirmByName';
+import { WriteButton } from '../components/Gate';
 import { ProducerList } from './ProducerList';
+import { TopicConfigs } from './TopicConfigs';
 
 const SHOWN_PARTITIONS = 200;
 
-function configValue(entry: TopicConfigEntry): string {
-  if (entry.name.endsWith('.ms') && /^-?\d+$/.test(entry.value)) return `${entry.value} (${formatDuration(Number(entry.value))})`;
-  return entry.value;
-}
-
 export function TopicOverview({ topic }: { topic: TopicSnapshot }) {
-  const [configs, setConfigs] = useState<TopicConfigEntry[] | null>(null);
   const [total, setTotal] = useState(String(topic.partitions.length + 1));
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void host()
-      .call('describeTopicConfigs', { name: topic.name })
-      .then((result) => setConfigs(result.ok ? result.value : []));
-  }, [topic.name, JSON.stringify(topic.configs)]);
+  const [busy, setBusy] = useState(false);
   const addPartitions = async (): Promise<void> => {
     setError(null);
     const result = await host().call('createPartitions', { name: topic.name, totalPartitions: Number(total) });
     if (!result.ok) setError(result.error.message);
   };
   const remove = async (): Promise<void> => {
+    setBusy(true);
     const result = await host().call('deleteTopic', { name: topic.name });
+    setBusy(false);
     if (!result.ok) {
       setError(result.error.message);
       setConfirming(false);
@@ -94,48 +89,26 @@ export function TopicOverview({ topic }: { topic: TopicSnapshot }) {
         {topic.partitions.length > SHOWN_PARTITIONS && <p className="muted">First {SHOWN_PARTITIONS} of {formatCount(topic.partitions.length)} partitions.</p>}
       </div>
       <h3>Configs</h3>
-      {configs === null ? (
-        <p className="muted">Loading…</p>
-      ) : (
-        <dl className="configs">
-          {configs.map((entry) => (
-            <div key={entry.name} className={entry.isDefault ? 'config default' : 'config'} title={entry.doc}>
-              <dt className="mono">{entry.name}</dt>
-              <dd>
-                {configValue(entry)}
-                {entry.isDefault ? <span className="muted"> · default</span> : null}
-              </dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <TopicConfigs topic={topic} />
       <h3>Actions</h3>
       <div className="row align-end">
         <label>
           <span>Total partitions</span>
           <input type="number" name="total-partitions" min={topic.partitions.length + 1} value={total} onChange={(e) => setTotal(e.target.value)} />
         </label>
-        <button onClick={() => void addPartitions()} title="Kafka can only add partitions; keyed records may map to other partitions afterwards">
+        <WriteButton command="createPartitions" onClick={() => void addPartitions()} title="Kafka can only add partitions; keyed records may map to other partitions afterwards">
           Add partitions
-        </button>
+        </WriteButton>
       </div>
       {confirming ? (
-        <div className="confirm" role="alertdialog" aria-label="Confirm deletion">
-          <p>
-            Delete <strong>{topic.name}</strong> and its {formatCount(records)} records on every broker? This cannot be undone.
-          </p>
-          <div className="actions start">
-            <button onClick={() => setConfirming(false)}>Keep it</button>
-            <button className="danger" data-testid="delete-topic-confirm" onClick={() => void remove()}>
-              Delete topic
-            </button>
-          </div>
-        </div>
+        <ConfirmByName name={topic.name} action="Delete topic" busy={busy} onCancel={() => setConfirming(false)} onConfirm={() => void remove()}>
+          Delete <strong>{topic.name}</strong> and its {formatCount(records)} records on every broker? This cannot be undone.
+        </ConfirmByName>
       ) : (
         <div className="actions start">
-          <button className="danger-outline" data-testid="delete-topic" onClick={() => setConfirming(true)}>
+          <WriteButton command="deleteTopic" className="danger-outline" data-testid="delete-topic" onClick={() => setConfirming(true)}>
             Delete topic…
-          </button>
+          </WriteButton>
         </div>
       )}
       {error && <ErrorText message={error} />}

@@ -11,6 +11,8 @@ export function useShortcuts(): void {
     const onKey = (event: KeyboardEvent): void => {
       const target = event.target as HTMLElement | null;
       if (event.metaKey || event.ctrlKey || event.altKey) return;
+      // A modal dialog (connections) owns the keyboard: Escape closes it, letters are typed into it.
+      if (document.querySelector('dialog[open]')) return;
       const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable);
       const store = getStore().getState();
       if (event.key === 'Escape') {

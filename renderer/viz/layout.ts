@@ -132,7 +132,10 @@ export function layoutMap(brokers: BrokerSnapshot[], topics: TopicSnapshot[], vi
   const counts = hostedCounts(topics);
   let tile = MAX_TILE;
   let packing = pack(topics, counts, brokers.length, areaWidth, tile);
-  while (tile > MIN_TILE && packing.total > viewport.height) {
+  // Shrink tiles until the map fits, but only while that helps: once every lane is at its
+  // minimum height (many brokers, short window) smaller tiles would not shorten the map, only
+  // make it unreadable, so it scrolls instead.
+  while (tile > MIN_TILE && packing.total > viewport.height && packing.laneHeight > MIN_LANE_HEIGHT) {
     tile--;
     packing = pack(topics, counts, brokers.length, areaWidth, tile);
   }

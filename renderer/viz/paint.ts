@@ -7,7 +7,8 @@
  * outlined and filled to its log end offset against the leader's; an out-of-sync follower is
  * dashed and hatched in amber; an offline partition is red with a cross; a preferred leader
  * that does not lead has a small dot; the high watermark is a line across the tile. Tiles on a
- * stopped broker are grey. A replica whose log grew flashes briefly.
+ * stopped broker are grey. A replica whose log grew flashes briefly. A follower whose log end
+ * is unknown (an external cluster's: clients cannot see it) is outlined and hatched in grey.
  */
 import { easeCubicOut } from 'd3';
 import type { BrokerSnapshot, PartitionSnapshot, TopicSnapshot } from '../../core/host/contract';
@@ -158,7 +159,10 @@ function paintTile(ctx: CanvasRenderingContext2D, x: number, y: number, s: numbe
     roundRect(ctx, x, y, s, s, radius);
     ctx.fill();
     const level = Math.min(1, (replica.logEndOffset || 0) / leaderEnd);
-    if (partition.logEndOffset > 0 && level > 0) {
+    if (replica.logEndOffset < 0) {
+      // Unknown log end (an external cluster's follower): grey hatching, never a fill level it does not have.
+      if (s >= 8) hatch(ctx, x, y, s, withAlpha(theme.mutedText, 0.45));
+    } else if (partition.logEndOffset > 0 && level > 0) {
       const h = Math.max(1, level * s);
       ctx.save();
       roundRect(ctx, x, y, s, s, radius);

@@ -1,0 +1,58 @@
+/**
+ * A diagnostic for the UI benchmark's load: the page's CPU profile (top functions by self time)
+ * and how many updates and bytes the window receives. `npx tsx test/bench/ui-profile.ts`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBrowserHost } from '../../core/host/serve/start';
+import { launchBrowser } from '../e2e/harness';
+
+const TOPICS = Number(process.env.TOPICS ?? 300);
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'brokerscope-ui-prof-'));
+  const started = await startBrowserHost({ brokers: 6, dataDir: dir, seed: 42 });
+  const host = started.host;
+  const browser = await launchBrowser();
+  try {
+    const wait = async (cond: () => Promise<boolean>) => { while (!(await cond())) await new Promise((r) => setTimeout(r, 200)); };
+    await wait(async () => (await host.snapshot()).cluster.controllerId >= 0);
+    for (let t = 0; t < TOPICS; t++) await host.execute('createTopic', { name: `topic-${String(t).padStart(3, '0')}`, partitions: 6, replicationFactor: 3, configs: {} });
+    await wait(async () => (await host.snapshot()).cluster.topics.every((topic) => topic.partitions.every((p) => p.leader >= 0 && p.isr.length === 3)));
+    for (let i = 0; i < 20; i++) {
+      const topic = `topic-${String(Math.floor((i * TOPICS) / 20)).padStart(3, '0')}`;
+      await host.execute('startProducer', { topic, recordsPerSecond: 1000, key: null, value: '{"n":{{seq}},"payload":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}', acks: 1 });
+    }
+    let updates = 0, bytes = 0, topicsSent = 0;
+    host.onUpdate((u) => { updates++; bytes += JSON.stringify(u).length; if (u.type === 'delta') topicsSent += u.topics?.length ?? 0; });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    await page.goto(started.url);
+    await page.locator('[data-testid="replica"]').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await new Promise((r) => setTimeout(r, 4000));
+    updates = 0; bytes = 0; topicsSent = 0;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 8000));
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
+    const secs = (Date.now() - t0) / 1000;
+    writeFileSync(join(tmpdir(), 'brokerscope-page.cpuprofile'), JSON.stringify(profile));
+    const self = new Map<string, number>();
+    const dt = new Map<number, number>();
+    profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    for (const node of profile.nodes) {
+      const name = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
+      self.set(name, (self.get(name) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
+    }
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+    console.log(`updates/s ${(updates / secs).toFixed(1)}  KB/s ${(bytes / secs / 1024).toFixed(0)}  topics/delta ${(topicsSent / Math.max(updates, 1)).toFixed(1)}`);
+    for (const [name, ms] of top) console.log(`${(ms / secs / 10).toFixed(1).padStart(6)}%  ${name}`);
+  } finally {
+    await browser.close();
+    await started.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+void main();
