@@ -37,7 +37,7 @@ const TopicReplicas = memo(function TopicReplicas({ topic }: { topic: TopicSnaps
 export function ReplicaHooks() {
   const topics = useApp((s) => mapScopeOf(s).topics);
   return (
-    <ul className="visually-hidden" aria-label="Replicas on the map">
+    <ul className="replica-hooks" aria-label="Replicas on the map">
       {topics.map((topic) => (
         <TopicReplicas key={topic.name} topic={topic} />
       ))}

@@ -27,17 +27,33 @@ async function main(): Promise<void> {
     host.onUpdate((u) => { updates++; bytes += JSON.stringify(u).length; if (u.type === 'delta') topicsSent += u.topics?.length ?? 0; });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     await page.goto(started.url);
-    await page.locator('[data-testid="replica"]').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await page.locator('[data-testid="broker"]').first().waitFor({ state: 'attached', timeout: 60_000 });
+    await page.evaluate('window.__frames = 0; (function count() { window.__frames++; requestAnimationFrame(count); })()');
     await new Promise((r) => setTimeout(r, 4000));
     updates = 0; bytes = 0; topicsSent = 0;
     const cdp = await page.context().newCDPSession(page);
+    const traceEvents: { name: string; dur?: number; ph: string; tid: number }[] = [];
+    if (process.env.TRACE) {
+      cdp.on('Tracing.dataCollected', (data: { value: typeof traceEvents }) => traceEvents.push(...data.value));
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+    }
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
     const t0 = Date.now();
+    const frames0 = (await page.evaluate('window.__frames')) as number;
     await new Promise((r) => setTimeout(r, 8000));
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
     const secs = (Date.now() - t0) / 1000;
+    if (process.env.TRACE) {
+      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await done;
+      const byName = new Map<string, number>();
+      for (const e of traceEvents) if (e.ph === 'X' && e.dur) byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+      for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`trace ${(ms / secs / 10).toFixed(1).padStart(6)}%  ${name}`);
+    }
+    const fps = (((await page.evaluate('window.__frames')) as number) - frames0) / secs;
     writeFileSync(join(tmpdir(), 'brokerscope-page.cpuprofile'), JSON.stringify(profile));
     const self = new Map<string, number>();
     const dt = new Map<number, number>();
@@ -47,7 +63,7 @@ async function main(): Promise<void> {
       self.set(name, (self.get(name) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
     }
     const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
-    console.log(`updates/s ${(updates / secs).toFixed(1)}  KB/s ${(bytes / secs / 1024).toFixed(0)}  topics/delta ${(topicsSent / Math.max(updates, 1)).toFixed(1)}`);
+    console.log(`fps ${fps.toFixed(1)}  updates/s ${(updates / secs).toFixed(1)}  KB/s ${(bytes / secs / 1024).toFixed(0)}  topics/delta ${(topicsSent / Math.max(updates, 1)).toFixed(1)}`);
     for (const [name, ms] of top) console.log(`${(ms / secs / 10).toFixed(1).padStart(6)}%  ${name}`);
   } finally {
     await browser.close();
