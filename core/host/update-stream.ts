@@ -144,9 +144,9 @@ export class UpdateStream {
     const started = performance.now();
     const snapshot = this.cluster.snapshot();
     this.lastSnapshot = snapshot;
-    // Keep comparing to at most about a seventh of the engine's time (thousands of partitions
+    // Keep comparing to at most about a quarter of the engine's time (thousands of partitions
     // take milliseconds to snapshot): a slower update rate beats a slower cluster.
-    this.currentIntervalMs = Math.max(this.intervalMs, Math.min(250, Math.round((performance.now() - started) * 7)));
+    this.currentIntervalMs = Math.max(this.intervalMs, Math.min(250, Math.round((performance.now() - started) * 4)));
     this.lastFlush = snapshot.time;
     const delta: HostDelta = {
       type: 'delta',

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     const traceEvents: { name: string; dur?: number; ph: string; tid: number }[] = [];
     if (process.env.TRACE) {
-      cdp.on('Tracing.dataCollected', (data: { value: typeof traceEvents }) => traceEvents.push(...data.value));
+      // Tracing events are not in playwright's CDP event map: listen through a looser view of the session.
+      (cdp as unknown as { on(event: string, listener: (data: { value: typeof traceEvents }) => void): void }).on('Tracing.dataCollected', (data) => traceEvents.push(...data.value));
       await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
     }
     await cdp.send('Profiler.enable');
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
     const secs = (Date.now() - t0) / 1000;
     if (process.env.TRACE) {
-      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      const done = new Promise((resolve) => (cdp as unknown as { once(event: string, listener: () => void): void }).once('Tracing.tracingComplete', () => resolve(null)));
       await cdp.send('Tracing.end');
       await done;
       const byName = new Map<string, number>();
