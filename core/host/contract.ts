@@ -10,7 +10,7 @@ import type { AppGroupSpec, MemberAction } from './app-groups';
 import type { AssignorName } from '../group/assignors';
 import type { ScenarioId, ScenarioStatus } from './scenarios';
 import type { KafkaErrorName } from '../protocol/errors';
-import type { BrokerSnapshot, ClusterSnapshot, ClusterSourceInfo, TopicSnapshot, UnobservableFeature } from '../view/snapshot';
+import type { BrokerSnapshot, ClusterSnapshot, ClusterSourceInfo, PartitionSnapshot, TopicSnapshot, UnobservableFeature } from '../view/snapshot';
 
 export type { BrokerSnapshot, ClusterSnapshot, TopicSnapshot, ClusterEvent, KafkaErrorName, ClusterSourceInfo, UnobservableFeature };
 export type { PartitionSnapshot, ReplicaSnapshot } from '../view/snapshot';
@@ -360,7 +360,18 @@ export interface HostSnapshot {
   recentEvents: ClusterEvent[];
 }
 
-/** What changed since the previous update; `seq` is exactly one more than the previous one. */
+/** The partitions that changed in one topic whose topic-level fields did not. */
+export interface TopicPartitionsDelta {
+  topic: string;
+  /** Each changed partition whole, in partition order; `partition` is its index in the topic's list. */
+  partitions: PartitionSnapshot[];
+}
+
+/**
+ * What changed since the previous update; `seq` is exactly one more than the previous one.
+ * A window applies `removedTopics`, then `topics`, then `partitions`; a topic appears in at
+ * most one of the three.
+ */
 export interface HostDelta {
   type: 'delta';
   seq: number;
@@ -370,8 +381,19 @@ export interface HostDelta {
   metadataOffset: number;
   /** Every broker, when any of them changed. */
   brokers?: BrokerSnapshot[];
-  /** Topics created or changed, whole. */
+  /**
+   * Topics sent whole: created ones, and ones whose topic-level fields changed (topic id,
+   * internal, sequence, configs, replication factor, partition count). A topic deleted and
+   * created again under its name comes here with its new id, not in `removedTopics`.
+   */
   topics?: TopicSnapshot[];
+  /**
+   * Partition-level changes of topics the window already has and whose topic-level fields are
+   * unchanged: only the changed partitions (leader, epoch, replicas, ISR, offsets...), so a
+   * busy large cluster sends what moved rather than every touched topic whole.
+   */
+  partitions?: TopicPartitionsDelta[];
+  /** Topics deleted since the previous update, by name. */
   removedTopics?: string[];
   /** Every steady producer, when any of them changed. */
   producers?: SteadyProducerStatus[];

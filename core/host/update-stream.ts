@@ -2,14 +2,17 @@
  * Turns the cluster into the window's update stream: a snapshot, then numbered deltas of what
  * changed, at most MAX_UPDATES_PER_SECOND. Deltas come from comparing snapshots rather than
  * replaying events, so the window never re-implements the engine's rules and cannot drift
- * from it. Work is proportional to activity: an idle cluster is compared only when an event
- * says something happened; while records flow, it is compared every interval so log end
- * offsets and high watermarks move on screen within one interval of the append.
+ * from it. Topics go at two grains: whole when created or changed at the topic level (configs,
+ * partition count...), otherwise only their changed partitions, so a large cluster whose high
+ * watermarks move everywhere sends what moved. Work is proportional to activity: an idle
+ * cluster is compared only when an event says something happened; while records flow, it is
+ * compared every interval so log end offsets and high watermarks move on screen within one
+ * interval of the append.
  */
 import type { ClusterEvent } from '../events';
 import type { Scheduler, Timer } from '../time/scheduler';
 import type { BrokerSnapshot, ClusterSnapshot, PartitionSnapshot, TopicSnapshot } from '../view/snapshot';
-import { MAX_UPDATES_PER_SECOND, type ClusterRates, type HostDelta, type HostSnapshot, type SteadyProducerStatus } from './contract';
+import { MAX_UPDATES_PER_SECOND, type ClusterRates, type HostDelta, type HostSnapshot, type SteadyProducerStatus, type TopicPartitionsDelta } from './contract';
 
 /** Events kept for a new window's context. */
 const RECENT_EVENTS = 50;
@@ -88,7 +91,8 @@ export class UpdateStream {
     return {
       type: 'snapshot',
       seq: this.seq,
-      cluster: { ...cluster, brokers: this.brokers, topics: [...this.topics.values()] },
+      // Creation order, as the window keeps it (a topic created again under its name moves to the end).
+      cluster: { ...cluster, brokers: this.brokers, topics: [...this.topics.values()].sort((a, b) => a.sequence - b.sequence) },
       producers: this.sources.producers(),
       rates: this.rates(cluster.time),
       recentEvents: [...this.recentEvents],
@@ -165,20 +169,11 @@ export class UpdateStream {
       this.brokers = snapshot.brokers;
       changed = true;
     }
-    const changedTopics: TopicSnapshot[] = [];
-    const seen = new Set<string>();
-    for (const topic of snapshot.topics) {
-      seen.add(topic.name);
-      const previous = this.topics.get(topic.name);
-      if (!previous || !sameTopic(previous, topic)) {
-        changedTopics.push(topic);
-        this.topics.set(topic.name, topic);
-      }
-    }
-    const removed = [...this.topics.keys()].filter((name) => !seen.has(name));
-    for (const name of removed) this.topics.delete(name);
-    if (changedTopics.length > 0) delta.topics = changedTopics;
+    const { topics, partitions, removed } = this.compareTopics(snapshot.topics);
+    if (topics.length > 0) delta.topics = topics;
+    if (partitions.length > 0) delta.partitions = partitions;
     if (removed.length > 0) delta.removedTopics = removed;
+    if (topics.length > 0 || partitions.length > 0 || removed.length > 0) changed = true;
     for (const [name, value] of Object.entries(snapshot)) {
       if (DIFFED_FIELDS.has(name)) continue;
       const key = JSON.stringify(value);
@@ -194,9 +189,38 @@ export class UpdateStream {
       delta.producers = producers;
       changed = true;
     }
-    if (!changed && changedTopics.length === 0 && removed.length === 0) return;
+    if (!changed) return;
     this.seq = delta.seq;
     for (const listener of this.listeners) listener(delta);
+  }
+
+  /**
+   * Compares the topics with the last ones sent and remembers the new ones: a topic created or
+   * changed at the topic level goes whole, one with only partition-level changes sends just the
+   * partitions that changed (a busy large cluster touches most topics, but few of their
+   * partitions, in every interval).
+   */
+  private compareTopics(next: TopicSnapshot[]): { topics: TopicSnapshot[]; partitions: TopicPartitionsDelta[]; removed: string[] } {
+    const topics: TopicSnapshot[] = [];
+    const partitions: TopicPartitionsDelta[] = [];
+    const seen = new Set<string>();
+    for (const topic of next) {
+      seen.add(topic.name);
+      const previous = this.topics.get(topic.name);
+      if (previous === topic) continue;
+      if (!previous || !sameTopicFields(previous, topic)) {
+        topics.push(topic);
+      } else {
+        const changed = changedPartitions(previous, topic);
+        if (changed.length === 0) continue;
+        partitions.push({ topic: topic.name, partitions: changed });
+      }
+      this.topics.set(topic.name, topic);
+    }
+    const removed: string[] = [];
+    for (const name of this.topics.keys()) if (!seen.has(name)) removed.push(name);
+    for (const name of removed) this.topics.delete(name);
+    return { topics, partitions, removed };
   }
 
   /** Produced records and bytes per second over the last second, from the cluster's totals. */
@@ -243,9 +267,11 @@ function sameBroker(a: BrokerSnapshot, b: BrokerSnapshot): boolean {
 
 function samePartition(a: PartitionSnapshot, b: PartitionSnapshot): boolean {
   if (
+    a.partition !== b.partition ||
     a.leader !== b.leader ||
     a.leaderEpoch !== b.leaderEpoch ||
     a.offline !== b.offline ||
+    a.underReplicated !== b.underReplicated ||
     a.highWatermark !== b.highWatermark ||
     a.logStartOffset !== b.logStartOffset ||
     a.logEndOffset !== b.logEndOffset ||
@@ -259,16 +285,44 @@ function samePartition(a: PartitionSnapshot, b: PartitionSnapshot): boolean {
   return sameList(
     a.replicaStates,
     b.replicaStates,
-    (x, y) => x.brokerId === y.brokerId && x.logEndOffset === y.logEndOffset && x.inSync === y.inSync && x.leader === y.leader && x.brokerAlive === y.brokerAlive,
+    (x, y) =>
+      x.brokerId === y.brokerId &&
+      x.logEndOffset === y.logEndOffset &&
+      x.inSync === y.inSync &&
+      x.leader === y.leader &&
+      x.preferred === y.preferred &&
+      x.lagRecords === y.lagRecords &&
+      x.brokerAlive === y.brokerAlive,
   );
+}
+
+/**
+ * Whether two snapshots of a topic agree on everything but their partitions' contents: what
+ * makes a delta send the topic whole (configs compared as text).
+ */
+function sameTopicFields(a: TopicSnapshot, b: TopicSnapshot): boolean {
+  return (
+    a.name === b.name &&
+    a.topicId === b.topicId &&
+    a.internal === b.internal &&
+    a.sequence === b.sequence &&
+    a.replicationFactor === b.replicationFactor &&
+    a.partitions.length === b.partitions.length &&
+    JSON.stringify(a.configs) === JSON.stringify(b.configs)
+  );
+}
+
+/** The partitions of `next` that differ from `previous` (same topic-level fields). */
+function changedPartitions(previous: TopicSnapshot, next: TopicSnapshot): PartitionSnapshot[] {
+  const changed: PartitionSnapshot[] = [];
+  for (let i = 0; i < next.partitions.length; i++) {
+    const partition = next.partitions[i];
+    if (partition !== previous.partitions[i] && !samePartition(previous.partitions[i], partition)) changed.push(partition);
+  }
+  return changed;
 }
 
 /** Whether two snapshots of a topic show the same thing (configs compared as text). */
 export function sameTopic(a: TopicSnapshot, b: TopicSnapshot): boolean {
-  return (
-    a.topicId === b.topicId &&
-    a.partitions.length === b.partitions.length &&
-    sameList(a.partitions, b.partitions, samePartition) &&
-    JSON.stringify(a.configs) === JSON.stringify(b.configs)
-  );
+  return sameTopicFields(a, b) && sameList(a.partitions, b.partitions, samePartition);
 }

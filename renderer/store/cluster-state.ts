@@ -1,11 +1,13 @@
 /**
  * The window's picture of the cluster and how updates change it: a snapshot replaces it, a
  * delta with the next seq patches it, anything else is a gap (the caller asks for a snapshot).
- * Pure functions over immutable data: changed topics and brokers get new objects, unchanged
- * ones keep theirs, so selectors and memoised views skip what did not change. Growing log end
+ * Pure functions over immutable data: changed topics, partitions and brokers get new objects,
+ * unchanged ones keep theirs (a partition update replaces that partition and its topic only),
+ * so selectors and memoised views skip what did not change. Growing log end
  * offsets become pulses (at most one per replica per PULSE_MIN_GAP_MS), which the map draws.
  */
-import type { BrokerSnapshot, ClusterEvent, ClusterRates, ConsumerSnapshot, Fault, GroupSnapshot, HostUpdate, SteadyProducerStatus, TopicSnapshot } from '../../core/host/contract';
+import { PulseMap } from './pulses';
+import type { BrokerSnapshot, ClusterEvent, ClusterRates, ConsumerSnapshot, Fault, GroupSnapshot, HostDelta, HostUpdate, PartitionSnapshot, SteadyProducerStatus, TopicSnapshot } from '../../core/host/contract';
 
 /** Events kept for the activity feed. */
 export const MAX_EVENTS = 200;
@@ -28,8 +30,8 @@ export interface ClusterState {
   rates: ClusterRates;
   /** Newest last. */
   events: ClusterEvent[];
-  /** Replica key (`topic|partition|brokerId`) to the time its latest pulse started. */
-  pulses: ReadonlyMap<string, number>;
+  /** Replica key (`topic|partition|brokerId`) to the time its latest pulse started (the last PULSE_KEEP_MS). */
+  pulses: PulseMap;
   /** Snapshot parts the map does not draw yet (consumer groups…), kept current for the views that will. */
   extras: Record<string, unknown>;
   /** Changes when the set of topics, partitions, replicas or brokers changes (the map re-lays out). */
@@ -93,7 +95,7 @@ export const EMPTY_CLUSTER: ClusterState = {
   producers: [],
   rates: { recordsInPerSecond: 0, bytesInPerSecond: 0 },
   events: [],
-  pulses: new Map(),
+  pulses: PulseMap.EMPTY,
   extras: {},
   structureKey: '',
   lagHistory: new Map(),
@@ -122,7 +124,7 @@ export function applyUpdate(state: ClusterState, update: HostUpdate, now: number
       producers: update.producers,
       rates: update.rates,
       events: update.recentEvents.slice(-MAX_EVENTS),
-      pulses: new Map(),
+      pulses: PulseMap.EMPTY,
       extras: Object.fromEntries(Object.entries(update.cluster).filter(([name]) => !DRAWN_FIELDS.has(name))),
       structureKey: structureKey(update.cluster.brokers, topics),
       lagHistory: addLagPoints(state.lagHistory, update.cluster.groups, update.cluster.time),
@@ -130,25 +132,15 @@ export function applyUpdate(state: ClusterState, update: HostUpdate, now: number
   }
   if (state.seq < 0 || update.seq <= state.seq) return state;
   if (update.seq !== state.seq + 1) return 'gap';
-  let topics = state.topics;
-  let topicsByName = state.topicsByName;
-  let pulses = state.pulses;
-  if (update.topics || update.removedTopics) {
-    const byName = new Map(state.topicsByName);
-    const changedPulses = new Map(state.pulses);
-    for (const name of update.removedTopics ?? []) byName.delete(name);
-    for (const topic of update.topics ?? []) {
-      const previous = byName.get(topic.name);
-      if (previous) addPulses(previous, topic, changedPulses, now);
-      byName.set(topic.name, topic);
-    }
-    topicsByName = byName;
-    topics = [...byName.values()].sort((a, b) => a.sequence - b.sequence);
-    pulses = prunePulses(changedPulses, now);
-  }
   const brokers = update.brokers ?? state.brokers;
+  const changes = applyTopicChanges(state, update, now);
+  // A delta about a topic or partition the window does not have cannot follow what it shows.
+  if (changes === 'gap') return 'gap';
+  const { topics, topicsByName, pulses } = changes ?? state;
   const events = update.events.length > 0 ? [...state.events, ...update.events].slice(-MAX_EVENTS) : state.events;
-  const structure = topics !== state.topics || brokers !== state.brokers ? structureKey(brokers, topics) : state.structureKey;
+  // The key covers every replica of the cluster: rebuilt only when topics, partitions' replicas or broker ids may have changed.
+  const brokerIdsChanged = brokers !== state.brokers && !sameNumbers(brokers.map((b) => b.id), state.brokers.map((b) => b.id));
+  const structure = changes?.structureChanged || brokerIdsChanged ? structureKey(brokers, topics) : state.structureKey;
   return {
     ...state,
     seq: update.seq,
@@ -168,25 +160,81 @@ export function applyUpdate(state: ClusterState, update: HostUpdate, now: number
   };
 }
 
-/** Records a pulse for every replica whose log end offset grew. */
-function addPulses(previous: TopicSnapshot, next: TopicSnapshot, pulses: Map<string, number>, now: number): void {
-  for (const partition of next.partitions) {
-    const before = previous.partitions[partition.partition];
-    if (!before) continue;
-    for (const replica of partition.replicaStates) {
-      const old = before.replicaStates.find((r) => r.brokerId === replica.brokerId);
-      if (!old || replica.logEndOffset <= old.logEndOffset) continue;
-      const key = replicaKey(next.name, partition.partition, replica.brokerId);
-      const last = pulses.get(key) ?? -Infinity;
-      if (now - last >= PULSE_MIN_GAP_MS) pulses.set(key, now);
-    }
-  }
+/** The topic part of the state after a delta, and whether the map's structure may have changed. */
+interface TopicChanges {
+  topics: TopicSnapshot[];
+  topicsByName: ReadonlyMap<string, TopicSnapshot>;
+  pulses: PulseMap;
+  structureChanged: boolean;
 }
 
-/** Drops pulses that ended long ago, so the map stays small. */
-function prunePulses(pulses: Map<string, number>, now: number): Map<string, number> {
-  for (const [key, time] of pulses) if (now - time > 2_000) pulses.delete(key);
-  return pulses;
+/**
+ * Applies a delta's removed topics, whole topics and partition updates, in that order (the
+ * contract's). Only changed topics and partitions get new objects; the list is re-sorted only
+ * when topics come or go, so a delta touching many topics costs what it carries, not what the
+ * cluster holds. Returns null when the delta has no topic changes, 'gap' when it names a
+ * topic or partition the window does not have.
+ */
+function applyTopicChanges(state: ClusterState, update: HostDelta, now: number): TopicChanges | null | 'gap' {
+  const removed = update.removedTopics ?? [];
+  const whole = update.topics ?? [];
+  const partial = update.partitions ?? [];
+  if (removed.length === 0 && whole.length === 0 && partial.length === 0) return null;
+  const byName = new Map(state.topicsByName);
+  const grown: string[] = [];
+  let reorder = false;
+  let structureChanged = false;
+  for (const name of removed) if (byName.delete(name)) reorder = structureChanged = true;
+  for (const topic of whole) {
+    const previous = byName.get(topic.name);
+    if (!previous || previous.sequence !== topic.sequence) reorder = true;
+    if (!previous || !sameLayout(previous, topic)) structureChanged = true;
+    if (previous && previous.topicId === topic.topicId) {
+      for (const partition of topic.partitions) {
+        const before = previous.partitions[partition.partition];
+        if (before) growPulses(topic.name, before, partition, state.pulses, grown, now);
+      }
+    }
+    byName.set(topic.name, topic);
+  }
+  for (const change of partial) {
+    const previous = byName.get(change.topic);
+    if (!previous) return 'gap';
+    const partitions = [...previous.partitions];
+    for (const partition of change.partitions) {
+      const before = partitions[partition.partition];
+      if (!before) return 'gap';
+      if (!sameNumbers(before.replicas, partition.replicas)) structureChanged = true;
+      growPulses(change.topic, before, partition, state.pulses, grown, now);
+      partitions[partition.partition] = partition;
+    }
+    byName.set(change.topic, { ...previous, partitions });
+  }
+  const topics = reorder ? [...byName.values()].sort((a, b) => a.sequence - b.sequence) : state.topics.map((topic) => byName.get(topic.name)!);
+  return { topics, topicsByName: byName, pulses: state.pulses.with(grown, now), structureChanged };
+}
+
+/** Whether two versions of a topic put the same replicas on the map (the layout's input). */
+function sameLayout(a: TopicSnapshot, b: TopicSnapshot): boolean {
+  if (a.partitions.length !== b.partitions.length) return false;
+  for (let i = 0; i < a.partitions.length; i++) if (!sameNumbers(a.partitions[i].replicas, b.partitions[i].replicas)) return false;
+  return true;
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Collects a pulse for every replica of the partition whose log end offset grew (and may pulse again). */
+function growPulses(topic: string, before: PartitionSnapshot, after: PartitionSnapshot, pulses: ReadonlyMap<string, number>, grown: string[], now: number): void {
+  for (const replica of after.replicaStates) {
+    const old = before.replicaStates.find((r) => r.brokerId === replica.brokerId);
+    if (!old || replica.logEndOffset <= old.logEndOffset) continue;
+    const key = replicaKey(topic, after.partition, replica.brokerId);
+    if (now - (pulses.get(key) ?? -Infinity) >= PULSE_MIN_GAP_MS) grown.push(key);
+  }
 }
 
 /** A text that changes exactly when the map's layout must change. */
@@ -198,17 +246,41 @@ export function structureKey(brokers: BrokerSnapshot[], topics: TopicSnapshot[])
   return parts.join(';');
 }
 
-/** Counts the UI shows in the header. */
-export function clusterHealth(state: Pick<ClusterState, 'topics'>): { partitions: number; underReplicated: number; offline: number } {
-  let partitions = 0;
-  let underReplicated = 0;
-  let offline = 0;
-  for (const topic of state.topics) {
-    for (const partition of topic.partitions) {
-      partitions++;
-      if (partition.offline) offline++;
-      else if (partition.underReplicated) underReplicated++;
-    }
+/** The header's counts for one topic, remembered per topic object (a delta replaces only the topics it changes). */
+interface TopicHealth {
+  partitions: number;
+  underReplicated: number;
+  offline: number;
+}
+
+const topicHealth = new WeakMap<TopicSnapshot, TopicHealth>();
+let lastHealth: { topics: TopicSnapshot[]; health: TopicHealth } | null = null;
+
+function healthOf(topic: TopicSnapshot): TopicHealth {
+  let health = topicHealth.get(topic);
+  if (health) return health;
+  health = { partitions: topic.partitions.length, underReplicated: 0, offline: 0 };
+  for (const partition of topic.partitions) {
+    if (partition.offline) health.offline++;
+    else if (partition.underReplicated) health.underReplicated++;
   }
-  return { partitions, underReplicated, offline };
+  topicHealth.set(topic, health);
+  return health;
+}
+
+/**
+ * Counts the UI shows in the header. Selectors call it on every store change (hovering
+ * included), so it is remembered for the last topic list and, per topic, for each topic object.
+ */
+export function clusterHealth(state: Pick<ClusterState, 'topics'>): { partitions: number; underReplicated: number; offline: number } {
+  if (lastHealth?.topics === state.topics) return { ...lastHealth.health };
+  const health = { partitions: 0, underReplicated: 0, offline: 0 };
+  for (const topic of state.topics) {
+    const counts = healthOf(topic);
+    health.partitions += counts.partitions;
+    health.underReplicated += counts.underReplicated;
+    health.offline += counts.offline;
+  }
+  lastHealth = { topics: state.topics, health };
+  return { ...health };
 }

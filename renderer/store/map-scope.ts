@@ -27,14 +27,27 @@ export interface MapScope {
   matched: number;
 }
 
+/** Per topic object (a delta replaces only the topics it changes): its replicas and whether any partition has a problem. */
+const topicFacts = new WeakMap<TopicSnapshot, { replicas: number; problem: boolean }>();
+
+function factsOf(topic: TopicSnapshot): { replicas: number; problem: boolean } {
+  let facts = topicFacts.get(topic);
+  if (facts) return facts;
+  facts = { replicas: 0, problem: false };
+  for (const partition of topic.partitions) {
+    facts.replicas += partition.replicas.length;
+    if (partition.offline || partition.underReplicated) facts.problem = true;
+  }
+  topicFacts.set(topic, facts);
+  return facts;
+}
+
 function replicaCount(topic: TopicSnapshot): number {
-  let count = 0;
-  for (const partition of topic.partitions) count += partition.replicas.length;
-  return count;
+  return factsOf(topic).replicas;
 }
 
 function hasProblem(topic: TopicSnapshot): boolean {
-  return topic.partitions.some((p) => p.offline || p.underReplicated);
+  return factsOf(topic).problem;
 }
 
 /** Chooses the topics the map draws (see the file's comment). */

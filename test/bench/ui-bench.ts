@@ -87,7 +87,7 @@ export async function measureUi(): Promise<{ ui_fps: number; ui_update_latency_m
     // Creating 1,800 partitions sets off a burst of ISR changes: measure the steady state after it.
     let lastChange = Date.now();
     const unsubscribe = host.onUpdate((update) => {
-      if (update.type === 'delta' && (update.topics || update.events.length > 0)) lastChange = Date.now();
+      if (update.type === 'delta' && (update.topics || update.partitions || update.events.length > 0)) lastChange = Date.now();
     });
     await until(async () => Date.now() - lastChange > 2_000, 120_000);
     unsubscribe();

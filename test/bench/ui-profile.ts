@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       await host.execute('startProducer', { topic, recordsPerSecond: 1000, key: null, value: '{"n":{{seq}},"payload":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}', acks: 1 });
     }
     let updates = 0, bytes = 0, topicsSent = 0;
-    host.onUpdate((u) => { updates++; bytes += JSON.stringify(u).length; if (u.type === 'delta') topicsSent += u.topics?.length ?? 0; });
+    host.onUpdate((u) => { updates++; bytes += JSON.stringify(u).length; if (u.type === 'delta') topicsSent += (u.topics?.length ?? 0) + (u.partitions?.length ?? 0); });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     await page.goto(started.url);
     await page.locator('[data-testid="broker"]').first().waitFor({ state: 'attached', timeout: 60_000 });

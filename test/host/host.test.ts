@@ -116,7 +116,9 @@ describe('ClusterHost', () => {
     scheduler.runFor(10_000);
     const deltas = updates as HostDelta[];
     expect(deltas.some((d) => d.brokers?.find((b) => b.id === leader)?.alive === false)).toBe(true);
-    const newLeader = deltas.flatMap((d) => d.topics ?? []).at(-1)!.partitions[0].leader;
+    // A leader moving is a partition-level change: it arrives as that partition alone.
+    const moved = deltas.flatMap((d) => [...(d.topics ?? []).map((t) => ({ topic: t.name, partitions: t.partitions })), ...(d.partitions ?? [])]);
+    const newLeader = moved.filter((t) => t.topic === 'moves').flatMap((t) => t.partitions).at(-1)!.leader;
     expect(newLeader).not.toBe(leader);
     expect(newLeader).toBeGreaterThan(0);
     expect(deltas.flatMap((d) => d.events).some((e) => e.type === 'leader.elected')).toBe(true);
