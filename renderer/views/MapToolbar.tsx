@@ -110,16 +110,23 @@ export function MapToolbar() {
       <MapScopeNote />
       {(faults.length > 0 || stopped !== '') && (
         <div className="faults" aria-label="Active faults">
-          <span className="muted">Active faults:</span>
+          <span className="muted">{faultsUnavailable ? 'Missing brokers:' : 'Active faults:'}</span>
           {stopped !== '' &&
-            stopped.split(',').map((id) => (
-              <span key={`stopped-${id}`} className="fault-chip" data-testid="fault" data-kind="stopped" data-broker-id={id}>
-                ■ broker {id} stopped
-                <button className="small" onClick={() => void start(Number(id))} title="Start this broker: it recovers from its files and rejoins">
-                  Start
-                </button>
-              </span>
-            ))}
+            stopped.split(',').map((id) =>
+              faultsUnavailable ? (
+                // An attached cluster's broker that left the metadata: stopped, crashed or unreachable; a client cannot tell which, nor start it.
+                <span key={`stopped-${id}`} className="fault-chip" data-testid="fault" data-kind="missing" data-broker-id={id} title="This broker was in the cluster's metadata and is no longer: stopped, crashed or cut off from the controller">
+                  ■ broker {id} not in the metadata
+                </span>
+              ) : (
+                <span key={`stopped-${id}`} className="fault-chip" data-testid="fault" data-kind="stopped" data-broker-id={id}>
+                  ■ broker {id} stopped
+                  <button className="small" onClick={() => void start(Number(id))} title="Start this broker: it recovers from its files and rejoins">
+                    Start
+                  </button>
+                </span>
+              ),
+            )}
           {faults.map((fault) => (
             <span key={`${fault.kind}-${fault.brokerId}`} className="fault-chip" data-testid="fault" data-kind={fault.kind} data-broker-id={fault.brokerId}>
               {describeFault(fault)}

@@ -119,6 +119,32 @@ async function leaderOf(topic: string, partition: number): Promise<number> {
   return Number(await leader.getAttribute('data-broker-id'));
 }
 
+describe('reassignment', () => {
+  it('adds a broker and moves a partition onto it: the new replica catches up, joins the ISR, and the old one goes', async () => {
+    await createTopic('moves', 1);
+    const brokersBefore = await page.locator('[data-testid="broker"]').count();
+    await page.getByTestId('add-broker').first().click();
+    const added = brokersBefore + 1;
+    await page.locator(`[data-testid="broker"][data-broker-id="${added}"][data-alive="true"]`).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: /^moves/ }).click();
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByTitle('Open the replication view of this partition').first().click();
+    const view = page.getByTestId('replication-view');
+    await view.getByRole('button', { name: 'Send 100 records (acks=all)' }).click();
+    const logEnds = (): Promise<string[]> => view.locator('[data-testid="replication-replica"]').evaluateAll((items) => items.map((i) => `${i.getAttribute('data-broker-id')}:${i.getAttribute('data-log-end-offset')}:${i.getAttribute('data-in-sync')}`).sort());
+    await expect.poll(() => view.locator('[data-testid="replication-replica"][data-log-end-offset="100"]').count(), { timeout: 20_000 }).toBe(3);
+    const current = (await view.locator('[data-testid="replication-replica"]').evaluateAll((items) => items.map((i) => Number(i.getAttribute('data-broker-id'))))).sort();
+    const target = [...current.slice(1), added];
+    await view.locator('input[name="reassign-replicas"]').fill(target.join(', '));
+    await view.getByTestId('reassign-submit').click();
+    // The new replica catches up (all 100 records) and joins the ISR; then the removed one is gone.
+    await expect.poll(logEnds, { timeout: 30_000 }).toEqual(target.map((id) => `${id}:100:true`).sort());
+    await expect.poll(() => page.locator('[data-testid="timeline-event"][data-kind="partition.reassignment-completed"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="broker"]').first().waitFor();
+  });
+});
+
 describe('the timeline', () => {
   it('shows a leader election after its broker stops, and the earlier leader when a past event is selected', async () => {
     await createTopic('ledger', 1);

@@ -6,25 +6,18 @@
  * leader.elected event. Needs gcc, librdkafka-dev and kcat (Debian packages).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExternalHost } from '../../core/external/index';
 import type { ClusterEvent } from '../../core/host/contract';
+import { mockClusterAvailability, startMockCluster, type MockCluster } from '../tools/mock-cluster';
 import { connectionTo, waitFor } from './helpers';
 
-const dir = mkdtempSync(join(tmpdir(), 'brokerscope-mock-'));
-const binary = join(dir, 'mock-cluster');
-const built = spawnSync('gcc', ['-O1', '-o', binary, join(import.meta.dirname, '../tools/mock-cluster.c'), '-lrdkafka'], { encoding: 'utf8' });
-const hasKcat = spawnSync('kcat', ['-V'], { encoding: 'utf8' }).status === 0;
-const available = built.status === 0 && hasKcat;
-if (!available) console.warn(`Skipping the mock-cluster tests: ${built.status !== 0 ? `gcc could not build the mock cluster (${built.stderr?.trim() || built.error?.message})` : 'kcat is not installed'}.`);
+const built = mockClusterAvailability();
+const available = built.available;
+if (!built.available) console.warn(`Skipping the mock-cluster tests: ${built.reason}.`);
 
-let mock: ChildProcessWithoutNullStreams;
+let mock: MockCluster;
 let bootstrap = '';
-const answers: string[] = [];
 let attached: ExternalHost;
 const events: ClusterEvent[] = [];
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -32,20 +25,13 @@ const logs: string[] = [];
 
 /** Sends a command to the mock cluster and waits for its answer. */
 async function command(line: string): Promise<void> {
-  const before = answers.length;
-  mock.stdin.write(`${line}\n`);
-  await waitFor(() => answers.length > before, 10_000, `the mock's answer to '${line}'`);
-  expect(answers[before], line).toBe('ok');
+  await mock.command(line);
 }
 
 describe.skipIf(!available)("against librdkafka's mock cluster", () => {
   beforeAll(async () => {
-    mock = spawn(binary, ['3']);
-    createInterface({ input: mock.stdout }).on('line', (line) => {
-      if (line.startsWith('KAFKA_BOOTSTRAP=')) bootstrap = line.slice('KAFKA_BOOTSTRAP='.length);
-      else answers.push(line);
-    });
-    await waitFor(() => bootstrap !== '', 10_000, 'KAFKA_BOOTSTRAP');
+    mock = await startMockCluster((built as { binary: string }).binary, 3);
+    bootstrap = mock.bootstrap;
     await command('topic mocked 3 3');
     attached = await ExternalHost.open(connectionTo(bootstrap, { pollIntervalMs: 200 }), { dataDir: null, log: (line) => logs.push(line) });
     attached.onUpdate((update) => {
@@ -56,9 +42,8 @@ describe.skipIf(!available)("against librdkafka's mock cluster", () => {
   afterAll(async () => {
     for (const child of children) child.kill();
     await attached?.close();
-    mock?.stdin.end('quit\n');
-    mock?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    mock?.stop();
+    if (built.available) built.cleanup();
   });
 
   it('shows brokers, topics, partitions and leaders', async () => {
