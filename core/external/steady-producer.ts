@@ -9,7 +9,7 @@ import { KafkaError } from '../protocol/errors';
 import type { Random } from '../time/random';
 import type { Scheduler, Timer } from '../time/scheduler';
 import type { SteadyProducerSpec, SteadyProducerStatus } from '../host/contract';
-import { MAX_STEADY_PRODUCERS } from '../host/steady-producer';
+import { SteadyProducerSet } from '../host/steady-producer';
 import type { ClusterSnapshot } from '../view/snapshot';
 import type { ExternalClient } from './client';
 import { expandDrafts, partitionRecords, produceRecords, requireTopic } from './records';
@@ -78,51 +78,16 @@ class ExternalSteadyProducer {
 }
 
 /** Every steady producer of an attached cluster. */
-export class ExternalSteadyProducers {
-  private readonly running = new Map<string, ExternalSteadyProducer>();
-  private nextId = 1;
-
-  constructor(
-    private readonly client: ExternalClient,
-    private readonly scheduler: Scheduler,
-    private readonly picture: () => ClusterSnapshot,
-    private readonly random: Random,
-    private readonly onChange: () => void,
-  ) {}
-
-  /** Starts one; returns its id. */
-  start(spec: SteadyProducerSpec): string {
-    if (this.running.size >= MAX_STEADY_PRODUCERS) throw new KafkaError('INVALID_REQUEST', `At most ${MAX_STEADY_PRODUCERS} steady producers run at once; stop one first.`);
-    requireTopic(this.picture(), spec.topic);
-    const id = `producer-${this.nextId++}`;
-    this.running.set(id, new ExternalSteadyProducer(this.client, this.scheduler, this.picture, id, spec, this.random.fork(), this.onChange));
-    this.onChange();
-    return id;
-  }
-
-  /** Stops one; false when there is no such producer. */
-  stop(id: string): boolean {
-    const producer = this.running.get(id);
-    if (!producer) return false;
-    producer.stop();
-    this.running.delete(id);
-    this.onChange();
-    return true;
-  }
-
-  /** Stops the producers writing to a topic (it was deleted). */
-  stopForTopic(topic: string): void {
-    for (const [id, producer] of this.running) if (producer.status.topic === topic) this.stop(id);
-  }
-
-  /** Copies of every producer's status. */
-  statuses(): SteadyProducerStatus[] {
-    return [...this.running.values()].map((producer) => ({ ...producer.status }));
-  }
-
-  /** Stops them all. */
-  close(): void {
-    for (const producer of this.running.values()) producer.stop();
-    this.running.clear();
+export class ExternalSteadyProducers extends SteadyProducerSet {
+  constructor(client: ExternalClient, scheduler: Scheduler, picture: () => ClusterSnapshot, random: Random, onChange: () => void) {
+    super(
+      (id, spec, fork) => {
+        // The topic must exist now; the producer then follows the picture's partitions.
+        requireTopic(picture(), spec.topic);
+        return new ExternalSteadyProducer(client, scheduler, picture, id, spec, fork, onChange);
+      },
+      random,
+      onChange,
+    );
   }
 }

@@ -98,25 +98,33 @@ class SteadyProducer {
   }
 }
 
-/** Every steady producer of a host. */
-export class SteadyProducers {
-  private readonly running = new Map<string, SteadyProducer>();
+/** A running steady producer, as the set that owns it sees it. */
+export interface RunningSteadyProducer {
+  readonly status: SteadyProducerStatus;
+  stop(): void;
+}
+
+/**
+ * The steady producers of one cluster (embedded or attached): ids, the bound on how many run,
+ * start, stop and statuses. `create` makes the producer itself, which is the cluster's own.
+ */
+export class SteadyProducerSet {
+  private readonly running = new Map<string, RunningSteadyProducer>();
   private nextId = 1;
-  private readonly random: Random;
 
   constructor(
-    private readonly cluster: Cluster,
-    seed: number,
+    private readonly create: (id: string, spec: SteadyProducerSpec, random: Random) => RunningSteadyProducer,
+    private readonly random: Random,
     private readonly onChange: () => void,
-  ) {
-    this.random = new Random(seed);
-  }
+  ) {}
 
   /** Starts one; returns its id. */
   start(spec: SteadyProducerSpec): string {
     if (this.running.size >= MAX_STEADY_PRODUCERS) throw new KafkaError('INVALID_REQUEST', `At most ${MAX_STEADY_PRODUCERS} steady producers run at once; stop one first.`);
-    const id = `producer-${this.nextId++}`;
-    this.running.set(id, new SteadyProducer(this.cluster, id, spec, this.random.fork(), this.onChange));
+    const id = `producer-${this.nextId}`;
+    const producer = this.create(id, spec, this.random.fork());
+    this.nextId++;
+    this.running.set(id, producer);
     this.onChange();
     return id;
   }
@@ -145,5 +153,12 @@ export class SteadyProducers {
   close(): void {
     for (const producer of this.running.values()) producer.stop();
     this.running.clear();
+  }
+}
+
+/** Every steady producer of the embedded cluster's host. */
+export class SteadyProducers extends SteadyProducerSet {
+  constructor(cluster: Cluster, seed: number, onChange: () => void) {
+    super((id, spec, random) => new SteadyProducer(cluster, id, spec, random, onChange), new Random(seed), onChange);
   }
 }
