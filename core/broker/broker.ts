@@ -558,7 +558,7 @@ export class Broker implements FetcherHost {
   private recordFollowerFetch(request: FetchRequest): void {
     const now = this.now();
     for (const p of request.partitions) {
-      const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+      const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
       if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) continue;
       const moved = partition.updateFollowerFetchState(request.replicaId, p.fetchOffset, now);
       // An in-sync follower that fetched from where it was changes neither the ISR nor the high
@@ -582,7 +582,7 @@ export class Broker implements FetcherHost {
     p: FetchRequest['partitions'][number],
     maxBytes: number,
   ): FetchResponse['partitions'][number] {
-    const response: FetchPartitionResponse = { topic: p.topic, partition: p.partition, error: null, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, records: EMPTY };
+    const response: FetchPartitionResponse = { topic: p.topic, partition: p.partition, error: null, highWatermark: -1, logStartOffset: -1, logEndOffset: -1, records: EMPTY, key: p.key };
     const partition = this.leaderPartition(p.topic, p.partition, response);
     if (!partition) return response;
     if (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch) {
@@ -608,7 +608,7 @@ export class Broker implements FetcherHost {
 
   /** Whether a fetch of `p` would now find records or an error, without reading (DelayedFetch's check). */
   hasNews(replicaId: number, p: FetchRequest['partitions'][number]): boolean {
-    const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
     if (!partition || partition.role !== 'leader' || (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch)) return true;
     const end = replicaId >= 0 ? partition.log.logEndOffset : partition.highWatermark;
     return p.fetchOffset < end || p.fetchOffset > partition.log.logEndOffset || p.fetchOffset < partition.log.logStartOffset;
@@ -617,7 +617,7 @@ export class Broker implements FetcherHost {
   /** Whether the partition's high watermark or log start moved past what a fetcher knows. */
   hasMovedOn(p: FetchRequest['partitions'][number]): boolean {
     if (p.knownHighWatermark === undefined) return false;
-    const partition = this.partitions.get(`${p.topic}-${p.partition}`);
+    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
     if (!partition) return true;
     return partition.highWatermark !== p.knownHighWatermark || (p.knownLogStartOffset !== undefined && partition.log.logStartOffset > p.knownLogStartOffset);
   }

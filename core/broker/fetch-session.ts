@@ -47,7 +47,7 @@ export class FetchSession {
       return;
     }
     const parked: Parked = { request, byKey: new Map(), respond, timer: { cancelled: false }, done: false };
-    for (const p of request.partitions) parked.byKey.set(`${p.topic}-${p.partition}`, p);
+    for (const p of request.partitions) parked.byKey.set(p.key ?? `${p.topic}-${p.partition}`, p);
     if (request.replicaId >= 0) {
       this.parkedFollowers.add(parked);
     } else {

@@ -51,6 +51,11 @@ export interface FetchPartitionRequest {
    */
   knownHighWatermark?: number;
   knownLogStartOffset?: number;
+  /**
+   * `${topic}-${partition}`, when the sender has it at hand (in-process followers): the leader
+   * looks partitions up by it on every fetch round, for every partition in the request.
+   */
+  key?: string;
 }
 
 /** A Fetch request from a follower (replicaId >= 0) or a consumer (-1). */
@@ -72,6 +77,8 @@ export interface FetchPartitionResponse {
   /** The leader's log end offset (lets a follower resolve OFFSET_OUT_OF_RANGE). */
   logEndOffset: number;
   records: Buffer;
+  /** The request's `key`, echoed (in-process followers find their partition by it). */
+  key?: string;
 }
 
 /** A Fetch response. */

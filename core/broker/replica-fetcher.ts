@@ -163,20 +163,21 @@ export class ReplicaFetcher {
         partitionMaxBytes: settings.replicaFetchMaxBytes,
         knownHighWatermark: partition.highWatermark,
         knownLogStartOffset: partition.log.logStartOffset,
+        key: partition.key,
       })),
     };
-    const fetchOffsets = new Map(request.partitions.map((p) => [`${p.topic}-${p.partition}`, p.fetchOffset]));
+    const fetchOffsets = new Map(request.partitions.map((p) => [p.key, p.fetchOffset]));
     this.host.sendFetch(this.leaderId, request, (response) => {
       this.inFlight = false;
       if (this.stopped) return;
       if (!response) this.backOff(entries);
-      else for (const data of response.partitions) this.process(data, fetchOffsets.get(`${data.topic}-${data.partition}`));
+      else for (const data of response.partitions) this.process(data, fetchOffsets.get(data.key ?? `${data.topic}-${data.partition}`));
       this.wake(0);
     });
   }
 
   private process(data: FetchPartitionResponse, fetchOffset: number | undefined): void {
-    const entry = this.entries.get(`${data.topic}-${data.partition}`);
+    const entry = this.entries.get(data.key ?? `${data.topic}-${data.partition}`);
     if (!entry || entry.state !== 'fetching' || fetchOffset === undefined) return;
     const partition = entry.partition;
     const log = partition.log;

@@ -34,16 +34,33 @@ interface RecordedState {
 
 /**
  * The file is JSON lines, appended as the timeline grows: a header line, then one line per
- * event (`{"e": event}`) or recorded state (`{"t": time, "s": json}`). Saving writes only what
+ * event (`{"e": event}`) or recorded state (`{"t": time, "s": snapshot}`, the snapshot's JSON
+ * spliced in as it is kept, never escaped into a string: states are megabytes). Saving writes only what
  * is new; when an append would pass the file's bound, the file is rewritten with every kept
  * event and the newest states within two thirds of the bound (temporary file, then rename), so
  * rewrites stay rare.
  */
-const FILE_HEADER = JSON.stringify({ brokerscopeTimeline: 2 });
+const FILE_HEADER = JSON.stringify({ brokerscopeTimeline: 3 });
 /** What a rewrite fills of the bound, leaving room for appends. */
 const REWRITE_BYTES = Math.floor((TIMELINE_MAX_FILE_BYTES * 2) / 3);
 
-type FileLine = { e: ClusterEvent } | { t: number; s: string };
+/** A recorded state's line: its JSON spliced in whole. */
+function stateLine(state: RecordedState): string {
+  return `{"t":${state.time},"s":${state.json}}`;
+}
+
+/** The state a line holds, when it is a whole state line (a torn last line is not). */
+function parseStateLine(line: string): RecordedState | null {
+  const head = /^\{"t":(-?\d+(?:\.\d+)?),"s":/.exec(line);
+  if (!head || !line.endsWith('}')) return null;
+  const json = line.slice(head[0].length, -1);
+  try {
+    JSON.parse(json);
+  } catch {
+    return null;
+  }
+  return { time: Number(head[1]), json };
+}
 
 /** Whether an event belongs on the timeline (the high-rate stats events do not). */
 export function isTimelineEvent(event: ClusterEvent): boolean {
@@ -125,8 +142,8 @@ export class Timeline {
     this.dirty = false;
     const path = join(this.dataDir, TIMELINE_FILE);
     try {
-      const lines = [...this.unsavedEvents.map((e): FileLine => ({ e })), ...this.unsavedStates.map((state): FileLine => ({ t: state.time, s: state.json }))];
-      const text = lines.length > 0 ? lines.map((line) => JSON.stringify(line)).join('\n') + '\n' : '';
+      const lines = [...this.unsavedEvents.map((e) => JSON.stringify({ e })), ...this.unsavedStates.map(stateLine)];
+      const text = lines.length > 0 ? lines.join('\n') + '\n' : '';
       const bytes = Buffer.byteLength(text);
       if (this.fileBytes < 0 || this.fileBytes + bytes > TIMELINE_MAX_FILE_BYTES || !existsSync(path)) {
         this.rewrite(path);
@@ -157,7 +174,7 @@ export class Timeline {
     };
     const events = newest(this.events.map((e) => JSON.stringify({ e })), REWRITE_BYTES / 2);
     const used = events.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, FILE_HEADER.length + 1);
-    const states = newest(this.states.map((state) => JSON.stringify({ t: state.time, s: state.json })), REWRITE_BYTES - used);
+    const states = newest(this.states.map(stateLine), REWRITE_BYTES - used);
     const text = [FILE_HEADER, ...events, ...states].join('\n') + '\n';
     writeFileSync(`${path}.tmp`, text);
     renameSync(`${path}.tmp`, path);
@@ -172,14 +189,18 @@ export class Timeline {
     if (lines[0] !== FILE_HEADER) return; // A foreign or older file: start a new timeline (the next save replaces it).
     for (const line of lines.slice(1)) {
       if (line === '') continue;
-      let parsed: Partial<{ e: ClusterEvent; t: number; s: string }>;
-      try {
-        parsed = JSON.parse(line) as typeof parsed;
-      } catch {
-        continue; // A torn last line (the app stopped mid-write): the rest is intact.
+      // A line that does not parse is a torn last line (the app stopped mid-write): the rest is intact.
+      if (line.startsWith('{"t":')) {
+        const state = parseStateLine(line);
+        if (state) this.states.push(state);
+        continue;
       }
-      if (parsed.e && typeof parsed.e.type === 'string') this.events.push(parsed.e);
-      else if (typeof parsed.t === 'number' && typeof parsed.s === 'string') this.states.push({ time: parsed.t, json: parsed.s });
+      try {
+        const parsed = JSON.parse(line) as Partial<{ e: ClusterEvent }>;
+        if (parsed.e && typeof parsed.e.type === 'string') this.events.push(parsed.e);
+      } catch {
+        continue;
+      }
     }
     this.events = this.events.slice(-TIMELINE_MAX_EVENTS);
     this.stateBytes = this.states.reduce((sum, state) => sum + state.json.length, 0);

@@ -61,6 +61,9 @@ function sizeCanvas(canvas: HTMLCanvasElement, layout: MapLayout): CanvasRenderi
   return ctx;
 }
 
+/** Least time between two paints of an overlay that only animates (fading pulses, moving paths). */
+const OVERLAY_ANIMATION_MS = 30;
+
 /** The map view. */
 export function ClusterMap() {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -94,6 +97,7 @@ export function ClusterMap() {
     let frame = 0;
     let tilesDirty = true;
     let overlayDirty = true;
+    let lastOverlayPaint = -Infinity;
     /** Topics whose tiles changed since the last paint (a full repaint clears it). */
     const changedTopics = new Set<string>();
     const draw = (): void => {
@@ -124,9 +128,12 @@ export function ClusterMap() {
       changedTopics.clear();
       const overlayFrame = { layout, tileFrame, topicsByName: state.topicsByName, hovered, paths: state.paths, pulses: state.pulses, theme, now };
       const animatingOverlay = overlayAnimating(overlayFrame) || progress < 1;
-      if (overlayDirty || animatingOverlay) {
+      // Fading pulses redraw at most every other frame (~30 fps looks the same, and a busy
+      // cluster pulses continuously); anything new on the overlay is drawn at once.
+      if (overlayDirty || (animatingOverlay && now - lastOverlayPaint >= OVERLAY_ANIMATION_MS)) {
         paintOverlay(sizeCanvas(overlayRef.current!, layout), overlayFrame);
         overlayDirty = false;
+        lastOverlayPaint = now;
       }
       (globalThis as { __brokerscopeOnPaint?: PaintProbe }).__brokerscopeOnPaint?.(state, now);
       if (animatingTiles || animatingOverlay) frame = requestAnimationFrame(draw);
