@@ -19,7 +19,7 @@ export { ProducerRunner, type ProducerRunnerOptions, type ProducerRunnerStats } 
 export type { GroupListing, GroupDescription, GroupMemberDescription, CommittedOffsetInfo } from './client/group-admin';
 export type { GroupSnapshot, GroupMemberSnapshot, GroupOffsetSnapshot } from './group/snapshot';
 export type { GroupEvent, RebalanceReason, MemberAssignmentChange, OffsetCommitCount } from './group/group-events';
-export type { GroupState } from './group/group';
+export type { GroupState, ObservedGroupState } from './group/group';
 export { ASSIGNOR_NAMES, type AssignorName } from './group/assignors';
 export type { TopicPartition } from './group/consumer-protocol';
 export { KafkaError, errorByCode, errorCode, type KafkaErrorName } from './protocol/errors';

@@ -93,7 +93,7 @@ export class ExternalHost implements HostConnection {
       lastRefreshMs: null,
       error: null,
     };
-    this.poller = new ClusterPoller(client, () => this.scheduler.now());
+    this.poller = new ClusterPoller(client, () => this.scheduler.now(), connection.watchedGroups);
     this.timeline = new Timeline(timelineDir(options.dataDir, connection.id));
     this.producers = new ExternalSteadyProducers(client, this.scheduler, () => this.current, this.random.fork(), () => this.stream?.markChanged());
     this.handlers = this.createHandlers();

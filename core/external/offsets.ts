@@ -78,10 +78,11 @@ const COORDINATOR_WAIT_MS = 10_000;
 
 /**
  * The broker coordinating a group (FindCoordinator), retried as Kafka's clients retry while
- * the coordinator loads or the offsets topic is being created.
+ * the coordinator loads or the offsets topic is being created, for up to `waitMs` (0: one
+ * attempt, for a poll that will ask again at its next round).
  */
-export async function findCoordinator(client: ExternalClient, groupId: string): Promise<number> {
-  const deadline = Date.now() + COORDINATOR_WAIT_MS;
+export async function findCoordinator(client: ExternalClient, groupId: string, waitMs = COORDINATOR_WAIT_MS): Promise<number> {
+  const deadline = Date.now() + waitMs;
   for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1_000)) {
     const response = await client.request(null, FIND_COORDINATOR, { key: groupId, keyType: 0, coordinatorKeys: [groupId] }, FIND_COORDINATOR_MAX_VERSION);
     const retriable = errorByCode(response.errorCode as number)?.retriable === true;

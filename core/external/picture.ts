@@ -2,10 +2,11 @@
  * Turns what a poll read into the same ClusterSnapshot the embedded cluster draws, so every
  * view works unchanged. What a client cannot observe is marked, never invented: a follower's
  * log end offset is -1 (unknown), the controller epoch and broker epochs are -1, group
- * generations are -1 (DescribeGroups does not carry them), and brokers that leave the
- * metadata stay listed, stopped, because they were seen.
+ * generations are -1 (DescribeGroups does not carry them), where the cluster does not serve
+ * DescribeGroups a group's state is 'Unknown' and its members are listed as unavailable, and
+ * brokers that leave the metadata stay listed, stopped, because they were seen.
  */
-import type { GroupState } from '../group/group';
+import type { ObservedGroupState } from '../group/group';
 import type { GroupOffsetSnapshot, GroupSnapshot } from '../group/snapshot';
 import { sortPartitions } from '../group/consumer-protocol';
 import { isInternalTopic } from '../controller/topic-validation';
@@ -23,6 +24,12 @@ export const EXTERNAL_UNAVAILABLE: { feature: UnobservableFeature; reason: strin
   { feature: 'app-consumers', reason: 'In-app consumers and guided scenarios run inside the embedded cluster; groups of real clients on this cluster are shown.' },
   { feature: 'clients', reason: "Which clients are connected to each broker is known only to the brokers; Kafka's protocol does not list them." },
 ];
+
+/** What a cluster that does not serve DescribeGroups cannot show, added to EXTERNAL_UNAVAILABLE for it. */
+export const GROUP_MEMBERS_UNAVAILABLE: { feature: UnobservableFeature; reason: string } = {
+  feature: 'group-members',
+  reason: "This cluster does not serve DescribeGroups, so a group's members and assignments cannot be seen; its committed offsets and lag can.",
+};
 
 /** The source description of an attached cluster as of the last poll. */
 export interface SourceState {
@@ -69,7 +76,8 @@ export class PictureBuilder {
         replicaCount: replicaCounts.get(id) ?? 0,
         leaderCount: leaderCounts.get(id) ?? 0,
       }));
-    const sourceInfo: ClusterSourceInfo = { kind: 'external', unavailable: EXTERNAL_UNAVAILABLE, ...source };
+    const unavailable = poll.groupMembersObservable ? EXTERNAL_UNAVAILABLE : [...EXTERNAL_UNAVAILABLE, GROUP_MEMBERS_UNAVAILABLE];
+    const sourceInfo: ClusterSourceInfo = { kind: 'external', unavailable, ...source };
     return {
       time,
       clusterId: poll.clusterId ?? source.id,
@@ -136,7 +144,7 @@ export class PictureBuilder {
   }
 }
 
-/** A described group with its committed offsets and lag, shaped as the embedded coordinator's. */
+/** A polled group with its committed offsets and lag, shaped as the embedded coordinator's. */
 function groupSnapshot(group: PolledGroup, poll: PolledCluster): GroupSnapshot {
   const offsets = new Map<string, GroupOffsetSnapshot>();
   const add = (topic: string, partition: number, committedOffset: number): void => {
@@ -148,7 +156,8 @@ function groupSnapshot(group: PolledGroup, poll: PolledCluster): GroupSnapshot {
   const sorted = sortPartitions([...offsets.values()]) as GroupOffsetSnapshot[];
   return {
     groupId: group.groupId,
-    state: group.state as GroupState,
+    // Kafka's own names; a newer broker's states (KIP-848's 'Assigning', say) pass through as text.
+    state: group.state as ObservedGroupState,
     protocolType: group.protocolType,
     protocol: group.protocol,
     generationId: -1,

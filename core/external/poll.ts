@@ -3,30 +3,17 @@
  * partitions with leader, leader epoch, replicas, ISR and offline replicas), ListOffsets for
  * the log start and end of every partition (one request per leader broker for each, never one
  * per topic), topic configs when topics appear and then a slice at a time, and consumer
- * groups (ListGroups on every broker, which names the groups it coordinates, then
- * DescribeGroups and OffsetFetch at each coordinator). Parts a cluster does not offer (the
+ * groups (the listed and the watched ones; see groups.ts). Parts a cluster does not offer (the
  * librdkafka mock has no DescribeConfigs, for one) leave their part empty with a note
  * instead of failing the whole poll.
  */
 import kafkajs from 'kafkajs';
-import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, sortPartitions, type TopicPartition } from '../group/consumer-protocol';
-import type { GroupMemberSnapshot } from '../group/snapshot';
 import type { Message } from '../kafka/protocol/codec';
-import { errorByCode } from '../protocol/errors';
-import {
-  DESCRIBE_GROUPS,
-  EARLIEST_TIMESTAMP,
-  LATEST_TIMESTAMP,
-  LIST_GROUPS,
-  LIST_OFFSETS,
-  LIST_OFFSETS_MAX_VERSION,
-  METADATA,
-  METADATA_MAX_VERSION,
-  OFFSET_FETCH,
-  OFFSET_FETCH_MAX_VERSION,
-} from './apis';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, LIST_OFFSETS, LIST_OFFSETS_MAX_VERSION, METADATA, METADATA_MAX_VERSION } from './apis';
 import type { ExternalClient } from './client';
-import { throwIfError } from './errors';
+import { GroupReader, type PolledGroup } from './groups';
+
+export type { PolledGroup } from './groups';
 
 // kafkajs is CommonJS: Node's ESM loader sees only its default export.
 const { ConfigResourceTypes } = kafkajs;
@@ -49,17 +36,6 @@ export interface PolledTopic {
   partitions: PolledPartition[];
 }
 
-/** A consumer group as its coordinator describes it. */
-export interface PolledGroup {
-  groupId: string;
-  coordinator: number;
-  state: string;
-  protocolType: string;
-  protocol: string | null;
-  members: GroupMemberSnapshot[];
-  committed: { topic: string; partition: number; offset: number }[];
-}
-
 /** Everything one poll read. */
 export interface PolledCluster {
   clusterId: string | null;
@@ -71,6 +47,8 @@ export interface PolledCluster {
   /** Topic configs that differ from the defaults, by topic (absent: not read yet or not offered). */
   configs: Map<string, Record<string, string>>;
   groups: PolledGroup[];
+  /** False when the cluster does not serve DescribeGroups: groups are shown from their committed offsets alone. */
+  groupMembersObservable: boolean;
   /** Parts of the picture this cluster would not give, each with a sentence (logged once by the host). */
   notes: string[];
 }
@@ -89,11 +67,16 @@ export class ClusterPoller {
   private readonly configReadAt = new Map<string, number>();
   private configsOffered = true;
   private readonly staleConfigs = new Set<string>();
+  private readonly groupReader: GroupReader;
 
   constructor(
     private readonly client: ExternalClient,
     private readonly now: () => number,
-  ) {}
+    /** Groups to poll even when the cluster does not list them. */
+    watchedGroups: readonly string[] = [],
+  ) {
+    this.groupReader = new GroupReader(client, watchedGroups);
+  }
 
   /** Marks a topic's configs to be read at the next poll (after this app changed them). */
   invalidateConfigs(topic: string): void {
@@ -109,10 +92,20 @@ export class ClusterPoller {
     const topics = readTopics(metadata);
     const [ends, groups] = await Promise.all([
       this.readEnds(topics),
-      this.readGroups(brokers.map((b) => b.id), notes),
+      this.groupReader.read(brokers.map((b) => b.id), topics, notes),
       this.readConfigs(topics, notes),
     ]);
-    return { clusterId: (metadata.clusterId as string | null) ?? null, controllerId: (metadata.controllerId as number) ?? -1, brokers, topics, ends, configs: new Map(this.configs), groups, notes };
+    return {
+      clusterId: (metadata.clusterId as string | null) ?? null,
+      controllerId: (metadata.controllerId as number) ?? -1,
+      brokers,
+      topics,
+      ends,
+      configs: new Map(this.configs),
+      groups: groups.groups,
+      groupMembersObservable: groups.membersObservable,
+      notes,
+    };
   }
 
   /** Log start offsets and high watermarks: one ListOffsets per leader for each end. */
@@ -176,64 +169,6 @@ export class ClusterPoller {
       }
     }
   }
-
-  /** Every group each broker coordinates, described, with committed offsets. */
-  private async readGroups(brokerIds: number[], notes: string[]): Promise<PolledGroup[]> {
-    const listed = await Promise.all(
-      brokerIds.map(async (brokerId) => {
-        try {
-          const response = await this.client.request(brokerId, LIST_GROUPS, { statesFilter: [] }, 2);
-          throwIfError(response.errorCode as number, `ListGroups on broker ${brokerId}`);
-          return { brokerId, groupIds: (response.groups as Message[]).map((g) => g.groupId as string) };
-        } catch (error) {
-          notes.push(`Groups of broker ${brokerId} could not be listed: ${(error as Error).message}`);
-          return { brokerId, groupIds: [] as string[] };
-        }
-      }),
-    );
-    const groups = await Promise.all(
-      listed
-        .filter((l) => l.groupIds.length > 0)
-        .map(async ({ brokerId, groupIds }) => {
-          try {
-            return await this.describeGroups(brokerId, groupIds);
-          } catch (error) {
-            notes.push(`Groups on broker ${brokerId} could not be described: ${(error as Error).message}`);
-            return [];
-          }
-        }),
-    );
-    return groups.flat().sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
-  }
-
-  private async describeGroups(coordinator: number, groupIds: string[]): Promise<PolledGroup[]> {
-    const response = await this.client.request(coordinator, DESCRIBE_GROUPS, { groups: groupIds, includeAuthorizedOperations: false }, 4);
-    const described = (response.groups as Message[]).filter((g) => g.errorCode === 0);
-    return Promise.all(
-      described.map(async (g): Promise<PolledGroup> => {
-        const protocolType = g.protocolType as string;
-        const members = (g.members as Message[]).map((m): GroupMemberSnapshot => ({
-          memberId: m.memberId as string,
-          groupInstanceId: (m.groupInstanceId as string | null) ?? null,
-          clientId: m.clientId as string,
-          clientHost: m.clientHost as string,
-          // DescribeGroups does not carry the timeouts: -1 means not observable.
-          sessionTimeoutMs: -1,
-          rebalanceTimeoutMs: -1,
-          assignment: decodeMemberAssignment(protocolType, m.memberAssignment as Buffer | null),
-        }));
-        return {
-          groupId: g.groupId as string,
-          coordinator,
-          state: g.groupState as string,
-          protocolType,
-          protocol: (g.protocolData as string) || null,
-          members: members.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0)),
-          committed: await fetchCommitted(this.client, coordinator, g.groupId as string, members),
-        };
-      }),
-    );
-  }
 }
 
 /** The partitions of the metadata, sorted by topic name and partition. */
@@ -273,41 +208,4 @@ async function listOffsets(client: ExternalClient, leader: number, perTopic: Map
     }
   }
   return result;
-}
-
-/** The committed offsets of a group (all topics; from the assigned topics when the broker cannot list all). */
-async function fetchCommitted(client: ExternalClient, coordinator: number, groupId: string, members: GroupMemberSnapshot[]): Promise<PolledGroup['committed']> {
-  const assigned = new Map<string, number[]>();
-  for (const member of members) for (const p of member.assignment) assigned.set(p.topic, [...(assigned.get(p.topic) ?? []), p.partition]);
-  const response = await client.request(
-    coordinator,
-    OFFSET_FETCH,
-    (version) => ({
-      groupId,
-      // Null (all committed topics) exists from v2; v0 and v1 must name the partitions.
-      topics: version >= 2 ? null : [...assigned].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
-      requireStable: false,
-    }),
-    OFFSET_FETCH_MAX_VERSION,
-  );
-  if (typeof response.errorCode === 'number' && response.errorCode !== 0) {
-    throw new Error(`OffsetFetch for group ${groupId}: ${errorByCode(response.errorCode)?.name ?? response.errorCode}`);
-  }
-  const committed: PolledGroup['committed'] = [];
-  for (const topic of response.topics as Message[]) {
-    for (const p of topic.partitions as Message[]) {
-      if (p.errorCode === 0 && (p.committedOffset as number) >= 0) committed.push({ topic: topic.name as string, partition: p.partitionIndex as number, offset: p.committedOffset as number });
-    }
-  }
-  return sortPartitions(committed) as PolledGroup['committed'];
-}
-
-/** A member's assignment, decoded when the group speaks the consumer protocol (others carry opaque bytes). */
-function decodeMemberAssignment(protocolType: string, bytes: Buffer | null): TopicPartition[] {
-  if (protocolType !== CONSUMER_PROTOCOL_TYPE || !bytes || bytes.length === 0) return [];
-  try {
-    return sortPartitions(decodeAssignment(bytes).partitions);
-  } catch {
-    return [];
-  }
 }

@@ -7,7 +7,7 @@
 import type { EventBus } from '../events';
 import type { Scheduler } from '../time/scheduler';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, sortPartitions, type TopicPartition } from './consumer-protocol';
-import type { ClassicGroup, GroupState } from './group';
+import type { ClassicGroup, ObservedGroupState } from './group';
 
 /** Why a rebalance started. */
 export type RebalanceReason =
@@ -41,7 +41,7 @@ export interface OffsetCommitCount {
 
 /** Events of consumer groups, discriminated by `type`; `coordinator` is the broker that emitted them. */
 export type GroupEvent =
-  | { type: 'group.state-changed'; time: number; groupId: string; coordinator: number; state: GroupState; previousState: GroupState; generationId: number }
+  | { type: 'group.state-changed'; time: number; groupId: string; coordinator: number; state: ObservedGroupState; previousState: ObservedGroupState; generationId: number }
   | { type: 'group.rebalance-started'; time: number; groupId: string; coordinator: number; generationId: number; reason: RebalanceReason; memberId: string | null; detail: string }
   | { type: 'group.rebalance-completed'; time: number; groupId: string; coordinator: number; generationId: number; protocol: string | null; leader: string | null; members: number; durationMs: number }
   | { type: 'group.assignment-changed'; time: number; groupId: string; coordinator: number; generationId: number; members: MemberAssignmentChange[] }

@@ -11,6 +11,14 @@ import type { JoinGroupProtocol, JoinGroupResponse, JoinGroupResponseMember, Syn
 /** Kafka's classic group states, named as DescribeGroups and ListGroups report them. */
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
+/**
+ * A group's state as a snapshot or an event shows it: its coordinator's state, or 'Unknown'
+ * (Kafka's own word for a state it cannot name) when the coordinator cannot be asked: an
+ * attached cluster that does not serve DescribeGroups shows a group from its committed
+ * offsets alone. The embedded coordinator never enters 'Unknown'.
+ */
+export type ObservedGroupState = GroupState | 'Unknown';
+
 /** The states each state may be entered from (ClassicGroupState.validPreviousStates). */
 const VALID_PREVIOUS: Record<GroupState, readonly GroupState[]> = {
   Empty: ['PreparingRebalance'],

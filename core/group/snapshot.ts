@@ -7,7 +7,7 @@
 import type { Broker } from '../broker/broker';
 import { sortPartitions, type TopicPartition } from './consumer-protocol';
 import { groupCoordinatorOf } from './coordinator';
-import type { GroupState } from './group';
+import type { ObservedGroupState } from './group';
 import { assignedPartitions } from './group-events';
 
 /** One member of a group in a snapshot. */
@@ -35,7 +35,8 @@ export interface GroupOffsetSnapshot {
 /** One consumer group in a snapshot. */
 export interface GroupSnapshot {
   groupId: string;
-  state: GroupState;
+  /** 'Unknown' only on an attached cluster whose coordinator cannot be asked (see ObservedGroupState). */
+  state: ObservedGroupState;
   protocolType: string;
   /** The assignor chosen for the current generation, or null. */
   protocol: string | null;

@@ -230,11 +230,22 @@ function parseStoredFile(text: string, file: string): StoredFile {
   if (!data || data.version !== 1 || typeof data.active !== 'string' || !Array.isArray(data.connections)) {
     throw storageError(file, 'is not a Brokerscope connections file (version 1); fix or remove it');
   }
-  for (const [index, connection] of data.connections.entries()) {
+  const connections = data.connections.map(withCurrentFields);
+  for (const [index, connection] of connections.entries()) {
     const problem = storedConnectionProblem(connection);
     if (problem) throw storageError(file, `has a bad connection at position ${index + 1} (${problem}); fix or remove it`);
   }
-  return data as StoredFile;
+  return { ...data, connections } as StoredFile;
+}
+
+/**
+ * A stored connection with the fields added since version 1 was first written, at their
+ * defaults: files saved by older releases lack `watchedGroups` (none watched). The file is
+ * rewritten with them at the next save.
+ */
+function withCurrentFields(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || 'watchedGroups' in value) return value;
+  return { ...value, watchedGroups: [] };
 }
 
 /** What is wrong with a stored connection, or null: the draft's own rules, plus an id and a well-formed secret. */

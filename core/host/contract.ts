@@ -171,6 +171,12 @@ export interface ConnectionDraft {
   readOnly: boolean;
   /** How often the cluster is polled for changes, in ms (default 2,000). */
   pollIntervalMs: number;
+  /**
+   * Consumer group ids to show even when the cluster will not list them (it does not serve
+   * ListGroups, or an ACL denies it while allowing the group's own reads); polled beside the
+   * listed groups. Empty in connections saved before this field existed.
+   */
+  watchedGroups: string[];
 }
 
 /** A saved connection as the window sees it: never its secrets. */

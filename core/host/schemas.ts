@@ -16,6 +16,8 @@ export const MAX_RECORDS_PER_PRODUCE = 100_000;
 export const MAX_RECORDS_PER_PAGE = 2_000;
 /** Fastest steady producer, in records per second. */
 export const MAX_STEADY_RATE = 100_000;
+/** Most consumer groups one connection may name to watch (each costs requests at every poll). */
+export const MAX_WATCHED_GROUPS = 200;
 /** Largest key or value typed into a form, in characters. */
 const MAX_TEXT = 1_048_576;
 
@@ -67,6 +69,10 @@ const connectionDraft = z.strictObject({
     .nullable(),
   readOnly: z.boolean(),
   pollIntervalMs: z.number().int().min(500).max(600_000),
+  watchedGroups: z
+    .array(groupId)
+    .max(MAX_WATCHED_GROUPS)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'names a group more than once' }),
 });
 
 const offsetResetSpec = z.union([

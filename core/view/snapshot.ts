@@ -111,7 +111,12 @@ export type UnobservableFeature =
   /** In-app consumers and guided scenarios (they drive the embedded cluster). */
   | 'app-consumers'
   /** Which clients are connected to each broker. */
-  | 'clients';
+  | 'clients'
+  /**
+   * A group's members, their assignments and the group's state: missing only where the cluster
+   * does not serve DescribeGroups (the group's committed offsets and lag are still shown).
+   */
+  | 'group-members';
 
 /** The source of a snapshot: the embedded cluster, or a connection polled over Kafka's protocol. */
 export interface ClusterSourceInfo {

@@ -3,7 +3,8 @@
  * here first (the same bounds the host's validation applies), so a typo gets a sentence next
  * to the form instead of a round trip. The password is write-only: it lives in the form's
  * fields until the connection is saved, then the fields forget it; an edited connection with a
- * stored password sends null ("keep it") when the field is left empty.
+ * stored password sends null ("keep it") when the field is left empty. Watched groups are typed
+ * as ids separated by commas or new lines.
  */
 import type { ConnectionDraft, ConnectionSummary, SaslMechanism } from '../../core/host/contract';
 
@@ -27,6 +28,8 @@ export interface ConnectionFields {
   saslPassword: string;
   /** Whether the saved connection has a password the host keeps (then an empty field keeps it). */
   hasStoredPassword: boolean;
+  /** Consumer group ids to show even when the cluster does not list them, separated by commas or new lines. */
+  watchedGroups: string;
 }
 
 /** The SASL choices with Kafka's names for them. */
@@ -42,6 +45,9 @@ export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 const MIN_POLL_MS = 500;
 const MAX_POLL_MS = 600_000;
 const BOOTSTRAP_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
+/** The host's bounds on watched groups (core/host/schemas.ts): the longest group id it accepts, and a limit per connection. */
+const MAX_GROUP_ID_LENGTH = 249;
+const MAX_WATCHED_GROUPS = 200;
 
 /** A new connection's fields. */
 export function emptyFields(): ConnectionFields {
@@ -58,6 +64,7 @@ export function emptyFields(): ConnectionFields {
     saslUsername: '',
     saslPassword: '',
     hasStoredPassword: false,
+    watchedGroups: '',
   };
 }
 
@@ -77,7 +84,27 @@ export function fieldsFromSummary(summary: ConnectionSummary): ConnectionFields 
     saslUsername: summary.sasl?.username ?? '',
     saslPassword: '',
     hasStoredPassword: summary.sasl?.hasPassword ?? false,
+    watchedGroups: summary.watchedGroups.join('\n'),
   };
+}
+
+/** The watched group ids typed in the form: split on commas and new lines, trimmed, blanks dropped. */
+export function parseWatchedGroups(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+}
+
+/** What is wrong with the watched groups typed, or null. */
+function watchedGroupsProblem(text: string): string | null {
+  const ids = parseWatchedGroups(text);
+  if (ids.length > MAX_WATCHED_GROUPS) return `INVALID_REQUEST: at most ${MAX_WATCHED_GROUPS} groups can be watched; ${ids.length} are listed.`;
+  const long = ids.find((id) => id.length > MAX_GROUP_ID_LENGTH);
+  if (long) return `INVALID_REQUEST: the group id “${long.slice(0, 40)}…” is longer than ${MAX_GROUP_ID_LENGTH} characters.`;
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated) return `INVALID_REQUEST: the group “${repeated}” is listed twice among the watched groups.`;
+  return null;
 }
 
 /** Why the fields cannot make a connection (INVALID_REQUEST and a sentence), or null when they can. */
@@ -98,7 +125,7 @@ export function fieldsProblem(fields: ConnectionFields): string | null {
     if (fields.saslUsername.trim() === '') return 'INVALID_REQUEST: SASL needs a username.';
     if (fields.saslPassword === '' && !fields.hasStoredPassword) return 'INVALID_REQUEST: SASL needs a password.';
   }
-  return null;
+  return watchedGroupsProblem(fields.watchedGroups);
 }
 
 /** The draft the host receives, or the problem with the fields. */
@@ -123,6 +150,7 @@ export function buildDraft(fields: ConnectionFields): ConnectionDraft | string {
           },
     readOnly: fields.readOnly,
     pollIntervalMs: Number(fields.pollIntervalMs),
+    watchedGroups: parseWatchedGroups(fields.watchedGroups),
   };
 }
 

@@ -4,7 +4,7 @@
  * external cluster cannot offer (each with the host's sentence saying why). Pure functions of
  * the snapshot's `source`, so views and tests read the same rules.
  */
-import type { ClusterSourceInfo, EMBEDDED_ONLY_COMMANDS, ReplicaSnapshot, UnobservableFeature, WRITE_COMMANDS } from '../../core/host/contract';
+import type { ClusterSourceInfo, EMBEDDED_ONLY_COMMANDS, GroupSnapshot, ReplicaSnapshot, UnobservableFeature, WRITE_COMMANDS } from '../../core/host/contract';
 import type { ClusterState } from './cluster-state';
 import { formatCount, formatExact, formatRelative } from '../components/format';
 
@@ -76,14 +76,17 @@ export const FEATURE_OF_COMMAND: Record<EmbeddedOnlyCommand, UnobservableFeature
 
 /**
  * Sentences for an external source that does not list a feature (a host that forgot one must
- * not leave a control that can only fail): what a Kafka client cannot do, said plainly.
+ * not leave a control that can only fail): what a Kafka client cannot do, said plainly. Null for
+ * a feature that depends on the cluster, which is unavailable only where the host lists it.
  */
-const FALLBACK_REASONS: Record<UnobservableFeature, string> = {
+const FALLBACK_REASONS: Record<UnobservableFeature, string | null> = {
   'follower-log-end-offset': 'A Kafka client sees only the leader’s log end and the high watermark; a follower’s own log end offset is known only inside the brokers.',
   faults: 'Brokers of an external cluster cannot be stopped, started, added, isolated or slowed from a Kafka client.',
   reassignment: 'Reassigning replicas and electing preferred leaders are not offered for an external cluster.',
   'app-consumers': 'In-app consumer groups and guided scenarios drive the embedded cluster only.',
   clients: 'Which clients are connected to each broker is known only inside the brokers.',
+  // Most clusters serve DescribeGroups; the host lists this only for one that does not.
+  'group-members': null,
 };
 
 /** Why a feature is not available on this source (the host's sentence), or null when it is. */
@@ -102,6 +105,14 @@ export function commandUnavailableReason(source: ClusterSourceInfo, command: Emb
 /** Whether a replica's log end offset is known (an external cluster's followers report -1). */
 export function logEndKnown(replica: Pick<ReplicaSnapshot, 'logEndOffset'>): boolean {
   return replica.logEndOffset >= 0;
+}
+
+/**
+ * Whether a group's state, generation and members are known: not on a cluster that does not
+ * serve DescribeGroups, which shows a group from its committed offsets alone (state 'Unknown').
+ */
+export function groupDescribed(group: Pick<GroupSnapshot, 'state'>): boolean {
+  return group.state !== 'Unknown';
 }
 
 /** The poll status line of an external source: "polled 3 s ago every 2 s", or the failure; with the exact time for hover. */

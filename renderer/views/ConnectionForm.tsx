@@ -1,7 +1,8 @@
 /**
  * One connection to an external cluster, as a form: name, bootstrap servers, client id, poll
- * interval, read-only, TLS (with an optional CA file and whether the certificate must
- * verify), SASL (PLAIN, SCRAM-SHA-256/512). Test connects with these settings and reads the
+ * interval, read-only, consumer groups to watch (for clusters that do not list their groups),
+ * TLS (with an optional CA file and whether the certificate must verify), SASL (PLAIN,
+ * SCRAM-SHA-256/512). Test connects with these settings and reads the
  * metadata without saving; Save stores it (the password goes to the host and the form forgets
  * it). Errors show in Kafka's words and never clear what was typed.
  */
@@ -114,6 +115,12 @@ export function ConnectionForm({ initial, summary, onDone }: { initial: Connecti
           <span title="Create, delete, produce, config edits and offset resets are all turned off for this cluster">Read-only</span>
         </label>
       </div>
+      <label>
+        <span title="Groups named here are polled at their coordinator even when ListGroups is not served or an ACL denies it; groups the cluster lists are shown anyway">
+          Watched groups <small className="muted">(optional: for clusters that do not list groups; ids separated by commas or new lines)</small>
+        </span>
+        <textarea name="watched-groups" rows={2} value={fields.watchedGroups} onChange={(e) => set({ watchedGroups: e.target.value })} placeholder="payments, audit-trail" autoComplete="off" spellCheck={false} />
+      </label>
       <fieldset className="group-box">
         <legend>TLS</legend>
         <div className="row">

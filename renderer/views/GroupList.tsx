@@ -10,10 +10,12 @@ import { getStore, useApp } from '../store/store';
 import { groupsOf } from '../store/cluster-state';
 import { formatCount } from '../components/format';
 import { useUnavailable } from '../components/Gate';
+import { groupDescribed } from '../store/source';
 import type { GroupSnapshot } from '../../core/host/contract';
 
 function GroupRow({ group, selected }: { group: GroupSnapshot; selected: boolean }) {
   const rebalancing = group.state === 'PreparingRebalance' || group.state === 'CompletingRebalance';
+  const described = groupDescribed(group);
   return (
     <button
       className={`topic-row group-row ${selected ? 'selected' : ''}`}
@@ -22,13 +24,13 @@ function GroupRow({ group, selected }: { group: GroupSnapshot; selected: boolean
       data-state={group.state}
       data-generation={group.generationId}
       onClick={() => getStore().getState().select({ kind: 'group', groupId: group.groupId })}
-      title={`${group.groupId}: ${group.state}, generation ${group.generationId}`}
+      title={described ? `${group.groupId}: ${group.state}, generation ${group.generationId}` : `${group.groupId}: state and members unknown (the cluster does not describe its groups); committed offsets and lag are shown`}
     >
       <span className={`group-state-dot state-${group.state}`} />
       <span className="topic-row-main">
         <span className="topic-row-name">{group.groupId}</span>
         <span className="topic-row-meta muted">
-          {group.state} · gen {group.generationId} · {group.members.length} member{group.members.length === 1 ? '' : 's'} · lag {formatCount(group.lagRecords)}
+          {described ? `${group.state} · gen ${group.generationId} · ${group.members.length} member${group.members.length === 1 ? '' : 's'}` : 'state and members unknown'} · lag {formatCount(group.lagRecords)}
         </span>
       </span>
       {rebalancing && <span className="badge warn">rebalancing</span>}

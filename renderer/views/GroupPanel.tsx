@@ -13,6 +13,7 @@ import { ErrorText } from '../components/ErrorText';
 import { LagChart } from './LagChart';
 import { ResetOffsets } from './ResetOffsets';
 import { Unavailable, useUnavailable } from '../components/Gate';
+import { groupDescribed } from '../store/source';
 
 const EMPTY: never[] = [];
 
@@ -66,6 +67,7 @@ export function GroupPanel({ groupId }: { groupId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [rate, setRate] = useState('');
   const appConsumersUnavailable = useUnavailable('app-consumers');
+  const membersUnavailable = useUnavailable('group-members');
   const mine = consumers.filter((c) => c.groupId === groupId);
   if (!group) {
     return (
@@ -86,6 +88,8 @@ export function GroupPanel({ groupId }: { groupId: string }) {
     setError(result.ok ? null : result.error.message);
   };
   const inApp = mine.length > 0;
+  // Without DescribeGroups the cluster shows no members: say so rather than "Members (0)".
+  const membersHidden = membersUnavailable !== null && !groupDescribed(group);
   return (
     <div className="panel" data-testid="group-panel" data-group={groupId}>
       <div className="panel-head">
@@ -96,7 +100,7 @@ export function GroupPanel({ groupId }: { groupId: string }) {
       <h2>Group {group.groupId}</h2>
       <dl className="facts">
         <dt>State</dt>
-        <dd>{group.state}</dd>
+        <dd title={membersHidden ? membersUnavailable : undefined}>{group.state}</dd>
         <dt>
           <Term term="generation">Generation</Term>
         </dt>
@@ -121,7 +125,8 @@ export function GroupPanel({ groupId }: { groupId: string }) {
         )}
       </dl>
       <LagChart points={lag} />
-      <h3>Members ({group.members.length})</h3>
+      <h3>Members{membersHidden ? '' : ` (${group.members.length})`}</h3>
+      {membersHidden && <Unavailable feature="group-members" reason={membersUnavailable} />}
       <ul className="members">
         {group.members.map((member) => (
           <MemberRow key={member.memberId} group={group} member={member} consumer={byClient.get(member.clientId)} onError={setError} />

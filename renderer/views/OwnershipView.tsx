@@ -124,7 +124,7 @@ export function OwnershipView({ groupId }: { groupId: string }) {
             {name}
           </li>
         ))}
-        {group.state === 'Empty' || group.state === 'Dead' ? <li className="phase active">{group.state}</li> : null}
+        {group.state === 'Empty' || group.state === 'Dead' || group.state === 'Unknown' ? <li className="phase active">{group.state}</li> : null}
         {lastRebalance && lastRebalance.type === 'group.rebalance-started' && (
           <li className="phase-reason muted">
             last rebalance: {lastRebalance.reason}

@@ -12,6 +12,7 @@ import { buildResetSpec, RESET_KINDS, type ResetKind } from '../store/offset-res
 import { formatCount } from '../components/format';
 import { ErrorText } from '../components/ErrorText';
 import { useWriteBlocked } from '../components/Gate';
+import { groupDescribed } from '../store/source';
 
 /** Why the group's offsets cannot be reset now, or null. */
 export function resetBlockedReason(group: Pick<GroupSnapshot, 'groupId' | 'members' | 'state'>): string | null {
@@ -19,6 +20,7 @@ export function resetBlockedReason(group: Pick<GroupSnapshot, 'groupId' | 'membe
     const n = group.members.length;
     return `${group.groupId} has ${n} member${n === 1 ? '' : 's'}: Kafka resets offsets only while a group is empty (a running member would commit over them). Stop its consumers, then reset.`;
   }
+  if (!groupDescribed(group)) return `This cluster does not say whether ${group.groupId} has members (it does not serve DescribeGroups), and Kafka resets offsets only in an empty group, so they cannot be reset from here.`;
   if (group.state !== 'Empty' && group.state !== 'Dead') return `${group.groupId} is ${group.state}: wait until it is Empty.`;
   return null;
 }

@@ -35,7 +35,7 @@ export async function runExternalBench(): Promise<{ external_refresh_ms_p95: num
     const expected = TOPICS * PARTITIONS;
     await waitFor(async () => (await host.snapshot()).cluster.topics.reduce((sum, t) => sum + t.partitions.filter((p) => p.leader >= 0).length, 0) === expected);
     const attached = await ExternalHost.open(
-      { id: 'bench', name: 'bench', bootstrapServers: bootstrap, clientId: 'brokerscope-bench', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly: true, pollIntervalMs: 60_000 },
+      { id: 'bench', name: 'bench', bootstrapServers: bootstrap, clientId: 'brokerscope-bench', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly: true, pollIntervalMs: 60_000, watchedGroups: [] },
       { dataDir: null, log: () => {} },
     );
     try {

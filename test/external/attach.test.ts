@@ -2,8 +2,9 @@
  * The external source attached to the embedded cluster over its own Kafka listener, as if it
  * were any Kafka cluster: the attached picture shows the same brokers, controller, leaders,
  * replicas, ISR, high watermarks and groups (members and decoded assignments, committed
- * offsets and lag) as the embedded view; stopping a broker shows up as leader elections within
- * two polls; commands the attached cluster cannot serve are refused with a sentence.
+ * offsets and lag) as the embedded view; a watched group is polled once even when listed too,
+ * and one that has committed nothing is shown; stopping a broker shows up as leader elections
+ * within two polls; commands the attached cluster cannot serve are refused with a sentence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExternalHost, testConnection } from '../../core/external/index';
@@ -107,6 +108,21 @@ describe('attached to the embedded cluster over its Kafka listener', () => {
     expect(refused).toMatchObject({ ok: false, error: { name: 'INVALID_REQUEST' } });
     const busy = await attached.execute('resetGroupOffsets', { groupId: 'billing', topic: 'orders', partitions: null, to: { kind: 'earliest' } });
     expect(busy).toMatchObject({ ok: false, error: { name: 'NON_EMPTY_GROUP' } });
+  });
+
+  it('polls watched groups beside the listed ones: once each, and shown before they commit anything', async () => {
+    const watching = await ExternalHost.open(connectionTo(embedded.bootstrap, { id: 'watching', watchedGroups: ['billing', 'not-started'] }), { dataDir: null, log: () => {} });
+    try {
+      const picture = watching.picture();
+      expect(picture.groups.filter((g) => g.groupId === 'billing')).toHaveLength(1);
+      expect(picture.groups.find((g) => g.groupId === 'billing')!.members).toHaveLength(2);
+      // Kafka describes a group it does not know as Dead, with no members.
+      expect(picture.groups.find((g) => g.groupId === 'not-started')).toMatchObject({ state: 'Dead', members: [], offsets: [], lagRecords: 0 });
+      // This cluster serves DescribeGroups: members are observable.
+      expect(picture.source.unavailable.map((u) => u.feature)).not.toContain('group-members');
+    } finally {
+      await watching.close();
+    }
   });
 
   it('sees a stopped broker as leader elections within two polls, and refuses to stop brokers itself', async () => {

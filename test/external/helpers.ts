@@ -28,6 +28,7 @@ export function connectionTo(bootstrap: string, overrides: Partial<ResolvedConne
     sasl: null,
     readOnly: false,
     pollIntervalMs: 250,
+    watchedGroups: [],
     ...overrides,
   };
 }

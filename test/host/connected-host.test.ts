@@ -49,6 +49,7 @@ const draft = (overrides: Partial<ConnectionDraft> = {}): ConnectionDraft => ({
   sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'right' },
   readOnly: false,
   pollIntervalMs: 2_000,
+  watchedGroups: [],
   ...overrides,
 });
 

@@ -40,6 +40,7 @@ function draft(overrides: Partial<ConnectionDraft> = {}): ConnectionDraft {
     sasl: { mechanism: 'scram-sha-512', username: 'alice', password: 'correct horse battery staple' },
     readOnly: false,
     pollIntervalMs: 2_000,
+    watchedGroups: [],
     ...overrides,
   };
 }
@@ -92,6 +93,7 @@ describe('ConnectionStore', () => {
       sasl: { mechanism: 'scram-sha-512', username: 'alice', hasPassword: true },
       readOnly: false,
       pollIntervalMs: 2_000,
+      watchedGroups: [],
       secretsEncrypted: true,
     });
     expect(JSON.stringify(store.list())).not.toContain('correct horse');
@@ -171,6 +173,21 @@ describe('ConnectionStore', () => {
     // Fixed by hand while the app runs: read again.
     writeFileSync(file, JSON.stringify({ version: 1, active: 'embedded', connections: [] }));
     expect(store.list()).toEqual([]);
+  });
+
+  it('loads a file saved before connections named groups to watch, watching none, and keeps the groups a save names', () => {
+    const file = tempFile();
+    // A connection as releases before `watchedGroups` wrote it (no SASL, so no secret to seal).
+    const older = { id: 'conn-0123456789ab', name: 'legacy', bootstrapServers: 'kafka:9092', clientId: 'brokerscope', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly: true, pollIntervalMs: 5_000 };
+    writeFileSync(file, JSON.stringify({ version: 1, active: older.id, connections: [older] }));
+    const store = new ConnectionStore(file, reversingBox);
+    expect(store.list()).toEqual([{ ...older, watchedGroups: [], secretsEncrypted: true }]);
+    expect(store.resolve(older.id)).toEqual({ ...older, watchedGroups: [] });
+    expect(store.activeId()).toBe(older.id);
+
+    store.save({ ...older, watchedGroups: ['payments', 'audit-trail'] });
+    expect(JSON.parse(readFileSync(file, 'utf8')).connections[0].watchedGroups).toEqual(['payments', 'audit-trail']);
+    expect(new ConnectionStore(file, reversingBox).resolve(older.id).watchedGroups).toEqual(['payments', 'audit-trail']);
   });
 
   it('remembers the cluster shown, forgetting a removed connection', () => {

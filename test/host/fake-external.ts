@@ -93,6 +93,7 @@ export function resolvedConnection(overrides: Partial<ResolvedConnection> = {}):
     sasl: null,
     readOnly: false,
     pollIntervalMs: 2_000,
+    watchedGroups: [],
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from '../../core/host/contract';
-import { isCommandName, parseCommandArgs } from '../../core/host/schemas';
+import { MAX_WATCHED_GROUPS, isCommandName, parseCommandArgs } from '../../core/host/schemas';
 
 describe('command schemas', () => {
   it('knows every command of the contract, and nothing else', () => {
@@ -44,5 +44,30 @@ describe('command schemas', () => {
     expect(parseCommandArgs('produce', { topic: 't', records: [record], acks: 1, repeat: 100_000 }).ok).toBe(true);
     expect(parseCommandArgs('produce', { topic: 't', records: [record, record], acks: 1, repeat: 60_000 }).ok).toBe(false);
     expect(parseCommandArgs('fetchRecords', { topic: 't', partition: 0, offset: 0, maxRecords: 1_000_000 }).ok).toBe(false);
+  });
+
+  it('checks the groups a connection watches: ids of 1 to 249 characters, each once, at most 200', () => {
+    const connection = { name: 'mock', bootstrapServers: 'localhost:9092', clientId: 'brokerscope', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly: false, pollIntervalMs: 2_000 };
+    const save = (watchedGroups: unknown) => parseCommandArgs('saveConnection', { connection: { ...connection, watchedGroups } });
+    expect(save([])).toMatchObject({ ok: true, args: { connection: { watchedGroups: [] } } });
+    expect(save(['payments', 'g'.repeat(249)])).toMatchObject({ ok: true, args: { connection: { watchedGroups: ['payments', 'g'.repeat(249)] } } });
+    expect(save(Array.from({ length: MAX_WATCHED_GROUPS }, (_, i) => `group-${i}`)).ok).toBe(true);
+    expect(MAX_WATCHED_GROUPS).toBe(200);
+    const refusals: [unknown, RegExp][] = [
+      [[''], /watchedGroups\.0/],
+      [['g'.repeat(250)], /watchedGroups\.0/],
+      [['payments', 'payments'], /watchedGroups: names a group more than once/],
+      [Array.from({ length: MAX_WATCHED_GROUPS + 1 }, (_, i) => `group-${i}`), /watchedGroups/],
+      ['payments', /watchedGroups/],
+      [[42], /watchedGroups\.0/],
+      [undefined, /watchedGroups/],
+    ];
+    for (const [watchedGroups, field] of refusals) {
+      const parsed = save(watchedGroups);
+      expect(parsed.ok, JSON.stringify(watchedGroups)).toBe(false);
+      if (!parsed.ok) expect(parsed.error.message).toMatch(field);
+    }
+    // The same rules for a draft under test.
+    expect(parseCommandArgs('testConnection', { connection: { ...connection, watchedGroups: [''] } }).ok).toBe(false);
   });
 });

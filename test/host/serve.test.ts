@@ -132,6 +132,7 @@ describe('browser host connections', () => {
         sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 'right' },
         readOnly: true,
         pollIntervalMs: 2_000,
+        watchedGroups: [],
       },
     });
     if (!saved.ok) throw new Error(saved.error.message);
@@ -147,7 +148,7 @@ describe('browser host connections', () => {
     expect(!refused.ok && refused.error.message).toContain('read-only');
 
     // A password typed for a test goes to the cluster host, never back to a window.
-    const tested = await window.call('testConnection', { connection: { name: 'other', bootstrapServers: 'other:9092', clientId: 'c', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: { mechanism: 'plain', username: 'u', password }, readOnly: false, pollIntervalMs: 2_000 } });
+    const tested = await window.call('testConnection', { connection: { name: 'other', bootstrapServers: 'other:9092', clientId: 'c', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: { mechanism: 'plain', username: 'u', password }, readOnly: false, pollIntervalMs: 2_000, watchedGroups: [] } });
     expect(!tested.ok && tested.error.name).toBe('SASL_AUTHENTICATION_FAILED');
     expect(await window.call('switchCluster', { id: 'embedded' })).toEqual({ ok: true, value: { id: 'embedded' } });
     await waitFor(() => window.received.filter((text) => text.includes('"type":"snapshot"')).length >= 3);

@@ -43,7 +43,7 @@ async function call<N extends CommandName>(name: N, args: unknown): Promise<Comm
 }
 
 function draft(bootstrapServers: string, readOnly: boolean) {
-  return { name: 'itself', bootstrapServers, clientId: 'brokerscope-test', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly, pollIntervalMs: 500 };
+  return { name: 'itself', bootstrapServers, clientId: 'brokerscope-test', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly, pollIntervalMs: 500, watchedGroups: [] };
 }
 
 describe('switching to an external cluster (the embedded one over its own listener)', () => {

@@ -43,7 +43,7 @@ describe('the worker session', () => {
   it('attaches to a cluster by a saved connection and comes back to the embedded one', async () => {
     expect(worker.kafkaBootstrap).toMatch(/^127\.0\.0\.1:\d+$/);
     const saved = await connected.execute('saveConnection', {
-      connection: { name: 'itself', bootstrapServers: worker.kafkaBootstrap, clientId: 'brokerscope-test', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly: false, pollIntervalMs: 500 },
+      connection: { name: 'itself', bootstrapServers: worker.kafkaBootstrap, clientId: 'brokerscope-test', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: null, readOnly: false, pollIntervalMs: 500, watchedGroups: [] },
     });
     if (!saved.ok) throw new Error(saved.error.message);
     const switched = await connected.execute('switchCluster', { id: saved.value.id });
@@ -60,7 +60,7 @@ describe('the worker session', () => {
     const bad = { id: 'x', name: 'bad', bootstrapServers: 'not a server list' } as unknown as ResolvedConnection;
     const attached = await worker.attach(bad);
     expect(!attached.ok && attached.error.name).toBe('INVALID_REQUEST');
-    const tested = await worker.testConnection({ ...bad, bootstrapServers: '127.0.0.1:1', clientId: 'c', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: { mechanism: 'plain', username: 'u', password: null as never }, readOnly: false, pollIntervalMs: 500 });
+    const tested = await worker.testConnection({ ...bad, bootstrapServers: '127.0.0.1:1', clientId: 'c', tls: { enabled: false, caFile: null, rejectUnauthorized: true }, sasl: { mechanism: 'plain', username: 'u', password: null as never }, readOnly: false, pollIntervalMs: 500, watchedGroups: [] });
     expect(!tested.ok && tested.error.message).toContain('with SASL, its password');
     expect((await connected.snapshot()).cluster.source.kind).toBe('embedded');
   });

@@ -10,7 +10,7 @@ import { EMBEDDED_ONLY_COMMANDS, WRITE_COMMANDS } from '../../core/host/contract
 import type { ClusterSourceInfo, CommandName, ConnectionSummary, HostBridge, HostSnapshot, TopicSnapshot } from '../../core/host/contract';
 import { createAppStore } from '../../renderer/store/store';
 import { commandUnavailableReason, EMBEDDED, FEATURE_OF_COMMAND, logEndKnown, pollStatus, sourceOf, unavailableReason, writeBlockedReason } from '../../renderer/store/source';
-import { buildDraft, emptyFields, fieldsAfterSave, fieldsFromSummary, fieldsProblem, passwordPlaceholder } from '../../renderer/store/connection-draft';
+import { buildDraft, emptyFields, fieldsAfterSave, fieldsFromSummary, fieldsProblem, parseWatchedGroups, passwordPlaceholder } from '../../renderer/store/connection-draft';
 import { buildResetSpec, parseTime } from '../../renderer/store/offset-reset';
 import { chooseMapTopics, MAP_REPLICA_LIMIT } from '../../renderer/store/map-scope';
 
@@ -156,6 +156,9 @@ describe('what a source allows', () => {
     }
     expect(unavailableReason(external(), 'faults')).toBe('Brokers of an external cluster cannot be stopped from a client.');
     expect(unavailableReason(external(), 'reassignment')).toMatch(/not offered/);
+    // Whether a group's members can be seen depends on the cluster: unavailable only where listed.
+    expect(unavailableReason(external(), 'group-members')).toBeNull();
+    expect(unavailableReason(external({ unavailable: [{ feature: 'group-members', reason: 'No DescribeGroups here.' }] }), 'group-members')).toBe('No DescribeGroups here.');
     expect(logEndKnown({ logEndOffset: -1 })).toBe(false);
     expect(logEndKnown({ logEndOffset: 0 })).toBe(true);
   });
@@ -179,6 +182,7 @@ describe('the connection form', () => {
     sasl: { mechanism: 'scram-sha-512', username: 'ops', hasPassword: true },
     readOnly: true,
     pollIntervalMs: 5_000,
+    watchedGroups: ['payments'],
     secretsEncrypted: false,
   };
 
@@ -192,6 +196,18 @@ describe('the connection form', () => {
     expect(fieldsProblem({ ...fields, pollIntervalMs: '100' })).toMatch(/poll interval/);
     expect(fieldsProblem({ ...fields, saslMechanism: 'plain', saslUsername: 'u' })).toMatch(/needs a password/);
     expect(fieldsProblem({ ...fields, saslMechanism: 'plain', saslPassword: 'p' })).toMatch(/needs a username/);
+    expect(fieldsProblem({ ...fields, watchedGroups: 'payments,\n audit-trail , ' })).toBeNull();
+    expect(fieldsProblem({ ...fields, watchedGroups: 'payments, payments' })).toMatch(/^INVALID_REQUEST: the group “payments” is listed twice/);
+    expect(fieldsProblem({ ...fields, watchedGroups: 'g'.repeat(250) })).toMatch(/longer than 249 characters/);
+    expect(fieldsProblem({ ...fields, watchedGroups: Array.from({ length: 201 }, (_, i) => `g${i}`).join(',') })).toMatch(/at most 200 groups/);
+  });
+
+  it('reads watched groups separated by commas or new lines, and shows saved ones a line each', () => {
+    expect(parseWatchedGroups(' payments ,audit-trail\n\n  orders-v2 \n,')).toEqual(['payments', 'audit-trail', 'orders-v2']);
+    expect(parseWatchedGroups('  ')).toEqual([]);
+    expect(buildDraft({ ...emptyFields(), name: 'mock', bootstrapServers: 'a:1', watchedGroups: 'watched-group\nother' })).toMatchObject({ watchedGroups: ['watched-group', 'other'] });
+    expect(fieldsFromSummary(summary).watchedGroups).toBe('payments');
+    expect(buildDraft(fieldsFromSummary({ ...summary, watchedGroups: ['a', 'b'] }))).toMatchObject({ watchedGroups: ['a', 'b'] });
   });
 
   it('builds the contract’s draft: trimmed, CA file only with TLS, SASL only when chosen', () => {
@@ -204,6 +220,7 @@ describe('the connection form', () => {
       sasl: { mechanism: 'plain', username: 'ops', password: 'secret' },
       readOnly: false,
       pollIntervalMs: 2_000,
+      watchedGroups: [],
     });
     expect(typeof buildDraft(emptyFields())).toBe('string');
   });

@@ -1,8 +1,9 @@
 /**
  * The views as rendered for a read-only connection and for an external cluster (server-side
  * rendering, no browser): write controls are disabled with the sentence naming the connection,
- * embedded-only controls are replaced by the source's sentence, and the reset-offsets form
- * waits while the group has members.
+ * embedded-only controls are replaced by the source's sentence, the reset-offsets form
+ * waits while the group has members, and a group seen only through its commits says why its
+ * members are missing.
  */
 import { describe, expect, it } from 'vitest';
 import { createElement } from 'react';
@@ -14,6 +15,7 @@ import { TopicOverview } from '../../renderer/views/TopicOverview';
 import { MapToolbar } from '../../renderer/views/MapToolbar';
 import { BrokerPanel } from '../../renderer/views/BrokerPanel';
 import { ResetOffsets, resetBlockedReason } from '../../renderer/views/ResetOffsets';
+import { GroupPanel } from '../../renderer/views/GroupPanel';
 import { configChanges } from '../../renderer/views/TopicConfigs';
 
 const bridge: HostBridge = { call: async () => ({ ok: false, error: { name: 'INVALID_REQUEST', message: 'INVALID_REQUEST: no.' } }), onUpdate: () => () => undefined, requestSnapshot: () => undefined };
@@ -120,6 +122,33 @@ describe('an external cluster', () => {
     // Still disabled: the group id has not been typed yet.
     expect(element(empty, 'reset-offsets-submit')).toMatch(/disabled=""/);
     expect(empty).toMatch(/name="confirm-name"/);
+  });
+
+  it('shows a group known only by its commits with its lag, and says why its members are missing', () => {
+    const reason = "This cluster does not serve DescribeGroups, so a group's members and assignments cannot be seen; its committed offsets and lag can.";
+    const watched: GroupSnapshot = {
+      groupId: 'watched-group',
+      state: 'Unknown',
+      protocolType: '',
+      protocol: null,
+      generationId: -1,
+      leader: null,
+      coordinator: 1,
+      members: [],
+      offsets: [{ topic: 'orders', partition: 0, committedOffset: 1, highWatermark: 3, logStartOffset: 0, lagRecords: 2 }],
+      lagRecords: 2,
+    };
+    const source = external(false);
+    showing({ ...source, unavailable: [...source.unavailable, { feature: 'group-members', reason }] }, [watched]);
+    const panel = renderToStaticMarkup(createElement(GroupPanel, { groupId: 'watched-group' }));
+    expect(panel).toMatch(/data-testid="unavailable" data-feature="group-members"/);
+    expect(panel).toContain('does not serve DescribeGroups');
+    expect(panel).not.toMatch(/Members \(0\)/);
+    expect(panel).toMatch(/<dd>2 records<\/dd>/);
+    expect(resetBlockedReason(watched)).toMatch(/does not say whether watched-group has members \(it does not serve DescribeGroups\)/);
+    // On a cluster that describes its groups, an empty group's members are simply none.
+    showing(external(false), [{ ...watched, state: 'Empty' }]);
+    expect(renderToStaticMarkup(createElement(GroupPanel, { groupId: 'watched-group' }))).toMatch(/Members \(0\)/);
   });
 });
 
