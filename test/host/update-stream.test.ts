@@ -10,24 +10,11 @@ import type { BrokerSnapshot, ClusterSnapshot, HostDelta, PartitionSnapshot, Top
 import { UpdateStream, type SnapshotSource } from '../../core/host/update-stream';
 import { SimScheduler } from '../../core/time/scheduler';
 import { EMBEDDED_SOURCE } from '../../core/view/snapshot';
+import { partitionOf } from '../renderer/large-cluster';
 
+/** A partition whose replicas go round three brokers, all in sync at `offset`. */
 function partition(index: number, offset = 0): PartitionSnapshot {
-  const replicas = [1, 2, 3].map((r) => ((index + r) % 3) + 1);
-  return {
-    partition: index,
-    leader: replicas[0],
-    leaderEpoch: 0,
-    replicas,
-    isr: [...replicas],
-    addingReplicas: [],
-    removingReplicas: [],
-    offline: false,
-    underReplicated: false,
-    highWatermark: offset,
-    logStartOffset: 0,
-    logEndOffset: offset,
-    replicaStates: replicas.map((brokerId, i) => ({ brokerId, logEndOffset: offset, inSync: true, leader: i === 0, preferred: i === 0, lagRecords: 0, brokerAlive: true })),
-  };
+  return partitionOf(index, [1, 2, 3].map((r) => ((index + r) % 3) + 1), offset);
 }
 
 function topic(name: string, sequence: number, partitions = 4): TopicSnapshot {

@@ -619,8 +619,8 @@ export const AlterConfigsRequest = message(33, [0, 2], 2, [
   field('validateOnly', 'bool'),
 ]);
 
-/** AlterConfigsResponse, versions 0-2. */
-export const AlterConfigsResponse = message(33, [0, 2], 2, [
+/** One resource's answer to AlterConfigs and IncrementalAlterConfigs (the same in both). */
+const alterConfigsResponseFields = [
   field('throttleTimeMs', 'int32'),
   field('responses', array(struct([
     field('errorCode', 'int16'),
@@ -628,7 +628,10 @@ export const AlterConfigsResponse = message(33, [0, 2], 2, [
     field('resourceType', 'int8'),
     field('resourceName', 'string'),
   ]))),
-]);
+];
+
+/** AlterConfigsResponse, versions 0-2. */
+export const AlterConfigsResponse = message(33, [0, 2], 2, alterConfigsResponseFields);
 
 /** IncrementalAlterConfigsRequest, versions 0-1 (KIP-339): set, delete, append or subtract named configs. */
 export const IncrementalAlterConfigsRequest = message(44, [0, 1], 1, [
@@ -645,12 +648,4 @@ export const IncrementalAlterConfigsRequest = message(44, [0, 1], 1, [
 ]);
 
 /** IncrementalAlterConfigsResponse, versions 0-1. */
-export const IncrementalAlterConfigsResponse = message(44, [0, 1], 1, [
-  field('throttleTimeMs', 'int32'),
-  field('responses', array(struct([
-    field('errorCode', 'int16'),
-    field('errorMessage', 'string', { nullable: [0] }),
-    field('resourceType', 'int8'),
-    field('resourceName', 'string'),
-  ]))),
-]);
+export const IncrementalAlterConfigsResponse = message(44, [0, 1], 1, alterConfigsResponseFields);
