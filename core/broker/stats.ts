@@ -5,22 +5,21 @@
  */
 import type { AppendCount, EventBus } from '../events';
 import type { Scheduler } from '../time/scheduler';
+import { IntervalGatherer } from '../time/interval-gatherer';
 
-export class StatsCollector {
+export class StatsCollector extends IntervalGatherer {
   private appends = new Map<string, AppendCount>();
   private highWatermarks = new Map<string, { topic: string; partition: number; highWatermark: number }>();
-  private scheduled = false;
-  private lastFlush: number;
   /** Totals since start, for rates in the app and the benchmark. */
   totalRecordsProduced = 0;
   totalBytesProduced = 0;
 
   constructor(
-    private readonly scheduler: Scheduler,
+    scheduler: Scheduler,
     private readonly events: EventBus,
-    private readonly intervalMs: number,
+    intervalMs: number,
   ) {
-    this.lastFlush = scheduler.now();
+    super(scheduler, intervalMs);
   }
 
   /** Counts records appended to one replica. */
@@ -47,24 +46,14 @@ export class StatsCollector {
     this.arm();
   }
 
-  private arm(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.scheduler.schedule(this.intervalMs, () => this.flush());
-  }
-
-  /** Emits what was gathered (also called before a snapshot so it is up to date). */
-  flush(): void {
-    this.scheduled = false;
-    const now = this.scheduler.now();
+  protected emit(now: number, intervalMs: number): void {
     if (this.appends.size > 0) {
-      this.events.emit({ type: 'records.appended', time: now, intervalMs: now - this.lastFlush, appends: [...this.appends.values()] });
+      this.events.emit({ type: 'records.appended', time: now, intervalMs, appends: [...this.appends.values()] });
       this.appends = new Map();
     }
     if (this.highWatermarks.size > 0) {
       this.events.emit({ type: 'high-watermark.advanced', time: now, partitions: [...this.highWatermarks.values()] });
       this.highWatermarks = new Map();
     }
-    this.lastFlush = now;
   }
 }

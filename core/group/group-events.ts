@@ -6,6 +6,7 @@
  */
 import type { EventBus } from '../events';
 import type { Scheduler } from '../time/scheduler';
+import { IntervalGatherer } from '../time/interval-gatherer';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, sortPartitions, type TopicPartition } from './consumer-protocol';
 import type { ClassicGroup, ObservedGroupState } from './group';
 
@@ -88,17 +89,15 @@ export function assignmentChanges(group: ClassicGroup, previous: Map<string, { c
 }
 
 /** Gathers offset commits of every coordinator in the cluster into one event per interval. */
-export class OffsetCommitStats {
+export class OffsetCommitStats extends IntervalGatherer {
   private commits = new Map<string, OffsetCommitCount>();
-  private scheduled = false;
-  private lastFlush: number;
 
   constructor(
-    private readonly scheduler: Scheduler,
+    scheduler: Scheduler,
     private readonly events: EventBus,
-    private readonly intervalMs: number,
+    intervalMs: number,
   ) {
-    this.lastFlush = scheduler.now();
+    super(scheduler, intervalMs);
   }
 
   /** Counts one acknowledged commit of a partition's offset. */
@@ -111,19 +110,12 @@ export class OffsetCommitStats {
     } else {
       this.commits.set(id, { groupId, topic, partition, offset, commits: 1 });
     }
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.scheduler.schedule(this.intervalMs, () => this.flush());
+    this.arm();
   }
 
-  /** Emits what was gathered. */
-  flush(): void {
-    this.scheduled = false;
-    const now = this.scheduler.now();
-    if (this.commits.size > 0) {
-      this.events.emit({ type: 'group.offsets-committed', time: now, intervalMs: now - this.lastFlush, commits: [...this.commits.values()] });
-      this.commits = new Map();
-    }
-    this.lastFlush = now;
+  protected emit(now: number, intervalMs: number): void {
+    if (this.commits.size === 0) return;
+    this.events.emit({ type: 'group.offsets-committed', time: now, intervalMs, commits: [...this.commits.values()] });
+    this.commits = new Map();
   }
 }
