@@ -128,7 +128,7 @@ export function OwnershipView({ groupId }: { groupId: string }) {
         {lastRebalance && lastRebalance.type === 'group.rebalance-started' && (
           <li className="phase-reason muted">
             last rebalance: {lastRebalance.reason}
-            {lastRebalance.detail ? ` (${lastRebalance.detail})` : ''}
+            {lastRebalance.detail && lastRebalance.detail !== lastRebalance.reason ? ` (${lastRebalance.detail})` : ''}
           </li>
         )}
       </ol>
