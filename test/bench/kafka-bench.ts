@@ -75,13 +75,15 @@ export async function runKafkaBench(): Promise<KafkaBenchResult> {
   writeFileSync(input, Buffer.alloc(VALUE_BYTES, 'x').toString().concat('\n').repeat(RECORDS));
   const children: ChildProcessWithoutNullStreams[] = [];
   try {
-    const ours = await startProcess('npx', ['tsx', 'test/protocol/serve-cluster.ts', '--data', join(dir, 'cluster')], /KAFKA_BOOTSTRAP=(\S+)/);
+    // Node itself, not npx: a signal to npx would leave the cluster running through the reference's run.
+    const ours = await startProcess(process.execPath, ['--import', 'tsx', 'test/protocol/serve-cluster.ts', '--data', join(dir, 'cluster')], /KAFKA_BOOTSTRAP=(\S+)/);
     children.push(ours.child);
     ours.child.stdin.write(`topic bench ${PARTITIONS} 3\n`);
     await new Promise<void>((ok) => ours.child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ok topic') && ok()));
     const measured = await produceAndFetch(ours.match[1], 'bench', input, true);
     const result: KafkaBenchResult = { ...empty, kafka_produce_msgs_per_s: Math.round(measured.produce), kafka_fetch_msgs_per_s: Math.round(measured.fetch!) };
     ours.child.kill('SIGTERM');
+    await new Promise((ok) => ours.child.once('exit', ok));
 
     const build = join(root, '..', 'shared', 'tools', 'reference-broker', 'build');
     const binary = join(dir, 'reference-broker');
