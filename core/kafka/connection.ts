@@ -84,8 +84,7 @@ export class KafkaConnection {
 
   private readFrames(): void {
     while (!this.closed && this.bufferedBytes >= 4) {
-      const head = this.peek(4);
-      const size = head.readInt32BE(0);
+      const size = this.peekSize();
       if (size < 0 || size > this.limits.maxRequestBytes) {
         throw new ProtocolError(`request of ${size} bytes is larger than socket.request.max.bytes (${this.limits.maxRequestBytes})`);
       }
@@ -96,19 +95,42 @@ export class KafkaConnection {
     this.maybePause();
   }
 
-  private peek(n: number): Buffer {
-    if (this.buffered[0].length >= n) return this.buffered[0];
-    const joined = Buffer.concat(this.buffered);
-    this.buffered = [joined];
-    return joined;
+  /** The size prefix of the next frame (at least 4 bytes are buffered). */
+  private peekSize(): number {
+    const first = this.buffered[0];
+    if (first.length >= 4) return first.readInt32BE(0);
+    const head = Buffer.alloc(4);
+    let filled = 0;
+    for (const chunk of this.buffered) {
+      filled += chunk.copy(head, filled, 0, Math.min(chunk.length, 4 - filled));
+      if (filled === 4) break;
+    }
+    return head.readInt32BE(0);
   }
 
+  /**
+   * Removes the next `n` bytes. A frame inside one socket read is a view of it; one spread over
+   * several reads is copied once into a buffer of its own size (never with the bytes after it,
+   * which would be copied again for the next frame).
+   */
   private take(n: number): Buffer {
-    const first = this.peek(n);
-    const frame = first.subarray(0, n);
-    if (first.length === n) this.buffered.shift();
-    else this.buffered[0] = first.subarray(n);
     this.bufferedBytes -= n;
+    const first = this.buffered[0];
+    if (first.length >= n) {
+      if (first.length === n) this.buffered.shift();
+      else this.buffered[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const frame = Buffer.allocUnsafeSlow(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.buffered[0];
+      const used = Math.min(chunk.length, n - filled);
+      chunk.copy(frame, filled, 0, used);
+      filled += used;
+      if (used === chunk.length) this.buffered.shift();
+      else this.buffered[0] = chunk.subarray(used);
+    }
     return frame;
   }
 
