@@ -4,6 +4,11 @@
  * written) are served without a disk read. A fetch for anything older, or for bytes that were
  * evicted, falls through to the log. Eviction is oldest-first across all partitions, so the
  * memory held never exceeds the budget however many partitions a broker leads.
+ *
+ * Batches are kept as views of the buffers they arrived in (a produce request's frame holds
+ * several partitions' batches): copying them would cost more than the rest of an append, most
+ * of it in faulting in fresh memory. The budget counts each underlying buffer once, whole, for
+ * as long as any view of it is held, so it bounds the memory really kept alive.
  */
 
 interface Entry {
@@ -12,6 +17,8 @@ interface Entry {
   /** One past the entry's last offset. */
   endOffset: number;
   data: Buffer;
+  /** The buffer `data` is a view of, counted in the budget while any entry holds it. */
+  backing: ArrayBufferLike;
   evicted: boolean;
 }
 
@@ -25,6 +32,8 @@ export class TailCache {
   private readonly order: Entry[] = [];
   private orderStart = 0;
   private bytes = 0;
+  /** Entries holding each underlying buffer. */
+  private readonly holders = new Map<ArrayBufferLike, number>();
 
   constructor(private readonly budgetBytes = DEFAULT_TAIL_CACHE_BYTES) {}
 
@@ -48,12 +57,12 @@ export class TailCache {
       entries = undefined;
     }
     if (!entries) this.byPartition.set(key, (entries = []));
-    // A small slice of a large request frame would keep the whole frame alive: copy it.
-    const held = data.buffer.byteLength > 2 * data.length + 8192 ? Buffer.from(data) : data;
-    const entry: Entry = { key, firstOffset, endOffset, data: held, evicted: false };
+    // A small slice of a large buffer would keep it all alive for little: copy the slice.
+    const held = data.buffer.byteLength > this.budgetBytes / 4 && data.buffer.byteLength > 2 * data.length + 8192 ? Buffer.from(data) : data;
+    const entry: Entry = { key, firstOffset, endOffset, data: held, backing: held.buffer, evicted: false };
     entries.push(entry);
     this.order.push(entry);
-    this.bytes += data.length;
+    this.hold(entry.backing);
     this.evict();
   }
 
@@ -62,6 +71,13 @@ export class TailCache {
    * ending before `maxOffset`; null when the cache cannot answer (the caller reads the log).
    */
   read(key: string, offset: number, maxBytes: number, maxOffset: number): Buffer | null {
+    const parts = this.readParts(key, offset, maxBytes, maxOffset);
+    if (!parts) return null;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  /** As `read`, the batches left as the views they are (in-process readers need no one buffer). */
+  readParts(key: string, offset: number, maxBytes: number, maxOffset: number): Buffer[] | null {
     const entries = this.byPartition.get(key);
     if (!entries || entries.length === 0 || offset < entries[0].firstOffset || offset >= entries[entries.length - 1].endOffset) return null;
     let index = entries.length - 1;
@@ -78,19 +94,14 @@ export class TailCache {
       parts.push(entry.data);
       size += entry.data.length;
     }
-    if (parts.length === 0) return null;
-    return parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+    return parts.length === 0 ? null : parts;
   }
 
   /** Forgets a partition (truncated, deleted, or no longer led here). */
   drop(key: string): void {
     const entries = this.byPartition.get(key);
     if (!entries) return;
-    for (const entry of entries) {
-      entry.evicted = true;
-      this.bytes -= entry.data.length;
-      entry.data = EMPTY; // The global order may still point at it: release the bytes now.
-    }
+    for (const entry of entries) this.release(entry); // The global order may still point at it.
     this.byPartition.delete(key);
     this.compact();
   }
@@ -106,15 +117,33 @@ export class TailCache {
     while (this.bytes > this.budgetBytes && this.orderStart < this.order.length) {
       const oldest = this.order[this.orderStart++];
       if (oldest.evicted) continue;
-      oldest.evicted = true;
-      this.bytes -= oldest.data.length;
-      oldest.data = EMPTY;
+      this.release(oldest);
       const entries = this.byPartition.get(oldest.key);
       // Per partition, entries were added in the same order as globally: the oldest is first.
       if (entries && entries[0] === oldest) entries.shift();
       if (entries && entries.length === 0) this.byPartition.delete(oldest.key);
     }
     this.compact();
+  }
+
+  /** Counts a buffer in the budget when its first view is kept. */
+  private hold(backing: ArrayBufferLike): void {
+    const holders = this.holders.get(backing) ?? 0;
+    if (holders === 0) this.bytes += backing.byteLength;
+    this.holders.set(backing, holders + 1);
+  }
+
+  /** Lets an entry's bytes go; its buffer leaves the budget with its last view. */
+  private release(entry: Entry): void {
+    entry.evicted = true;
+    entry.data = EMPTY;
+    const holders = (this.holders.get(entry.backing) ?? 1) - 1;
+    if (holders > 0) this.holders.set(entry.backing, holders);
+    else {
+      this.holders.delete(entry.backing);
+      this.bytes -= entry.backing.byteLength;
+    }
+    entry.backing = EMPTY.buffer;
   }
 
   /** Drops evicted entries from the front of the global order now and then. */

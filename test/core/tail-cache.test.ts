@@ -35,4 +35,25 @@ describe('TailCache', () => {
     expect(cache.read('t-0', 50, 1_000, 60)).toBeNull();
     expect(cache.sizeBytes).toBe(0);
   });
+
+  it("counts a buffer shared by several partitions' batches once, until its last view goes", () => {
+    const cache = new TailCache(10_000);
+    const frame = Buffer.alloc(3_000, 7); // one produce request carrying three partitions
+    cache.append('a-0', 0, 10, frame.subarray(0, 1_000));
+    cache.append('a-1', 0, 10, frame.subarray(1_000, 2_000));
+    expect(cache.sizeBytes).toBe(3_000);
+    expect(cache.readParts('a-1', 0, 10_000, 10)?.[0].buffer).toBe(frame.buffer); // a view, not a copy
+    cache.drop('a-0');
+    expect(cache.sizeBytes).toBe(3_000);
+    cache.drop('a-1');
+    expect(cache.sizeBytes).toBe(0);
+  });
+
+  it('copies a small slice of a buffer too large to keep alive', () => {
+    const cache = new TailCache(10_000);
+    const huge = Buffer.alloc(100_000, 3);
+    cache.append('b-0', 0, 1, huge.subarray(0, 100));
+    expect(cache.sizeBytes).toBeLessThan(10_000);
+    expect(cache.read('b-0', 0, 1_000, 1)).toEqual(Buffer.alloc(100, 3));
+  });
 });
