@@ -48,36 +48,36 @@ async function validateBatch(batch: Buffer, options: { requireKeys: boolean }): 
 
 /** Walks `count` records without allocating; the first malformed one is reported. */
 export function walkRecords(body: Buffer, count: number, requireKeys: boolean): BatchRejection | null {
-  const cursor = { pos: 0 };
+  pos = 0;
   try {
     for (let i = 0; i < count; i++) {
-      const length = zigzag(body, cursor);
-      const start = cursor.pos;
+      const length = zigzag(body);
+      const start = pos;
       if (length < 0 || start + length > body.length) return corrupt(`record ${i} claims ${length} bytes with ${body.length - start} left`);
-      cursor.pos += 1; // attributes
-      zigzag(body, cursor); // timestamp delta
-      const offsetDelta = zigzag(body, cursor);
+      pos += 1; // attributes
+      zigzag(body); // timestamp delta
+      const offsetDelta = zigzag(body);
       if (offsetDelta !== i) return { error: 'INVALID_RECORD', message: `record ${i} has offset delta ${offsetDelta}` };
-      const keyLength = zigzag(body, cursor);
+      const keyLength = zigzag(body);
       if (keyLength < 0 && requireKeys) return { error: 'INVALID_RECORD', message: 'a compacted topic cannot accept a record without a key' };
-      cursor.pos += Math.max(0, keyLength);
-      const valueLength = zigzag(body, cursor);
-      cursor.pos += Math.max(0, valueLength);
-      const headers = zigzag(body, cursor);
+      if (keyLength > 0) pos += keyLength;
+      const valueLength = zigzag(body);
+      if (valueLength > 0) pos += valueLength;
+      const headers = zigzag(body);
       if (headers < 0) return corrupt(`record ${i} has ${headers} headers`);
       for (let h = 0; h < headers; h++) {
-        const headerKey = zigzag(body, cursor);
+        const headerKey = zigzag(body);
         if (headerKey < 0) return corrupt(`record ${i} has a header with no key`);
-        cursor.pos += headerKey;
-        const headerValue = zigzag(body, cursor);
-        cursor.pos += Math.max(0, headerValue);
+        pos += headerKey;
+        const headerValue = zigzag(body);
+        if (headerValue > 0) pos += headerValue;
       }
-      if (cursor.pos !== start + length) return corrupt(`record ${i} is ${cursor.pos - start} bytes but claims ${length}`);
+      if (pos !== start + length) return corrupt(`record ${i} is ${pos - start} bytes but claims ${length}`);
     }
   } catch {
     return corrupt('a record runs past the end of its batch');
   }
-  if (cursor.pos !== body.length) return corrupt(`${body.length - cursor.pos} bytes follow the last record`);
+  if (pos !== body.length) return corrupt(`${body.length - pos} bytes follow the last record`);
   return null;
 }
 
@@ -85,13 +85,20 @@ function corrupt(message: string): BatchRejection {
   return { error: 'CORRUPT_MESSAGE', message };
 }
 
-/** Reads a zigzag varlong (records use them for every length); throws past the end. */
-function zigzag(buf: Buffer, cursor: { pos: number }): number {
-  let raw = 0;
-  let multiplier = 1;
-  for (let i = 0; i < 10; i++) {
-    if (cursor.pos >= buf.length) throw new RangeError('varint past end');
-    const byte = buf[cursor.pos++];
+/** The walk's position in the records body (one walk runs at a time; no cursor object per walk). */
+let pos = 0;
+
+/** Reads a zigzag varlong at `pos` (records use them for every length); throws past the end. */
+function zigzag(buf: Buffer): number {
+  if (pos >= buf.length) throw new RangeError('varint past end');
+  const first = buf[pos++];
+  // Most lengths and deltas fit in one byte.
+  if (first < 0x80) return first & 1 ? -((first + 1) >>> 1) : first >>> 1;
+  let raw = first & 0x7f;
+  let multiplier = 128;
+  for (let i = 1; i < 10; i++) {
+    if (pos >= buf.length) throw new RangeError('varint past end');
+    const byte = buf[pos++];
     raw += (byte & 0x7f) * multiplier;
     if ((byte & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
     multiplier *= 128;
