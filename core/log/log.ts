@@ -202,10 +202,12 @@ export class Log {
   /**
    * Appends a producer's batches: validates each, gives them offsets from the log end and the
    * leader epoch (both outside the CRC, rewritten in place), records the epoch, then appends.
+   * `crcVerified`: the listener already checked every batch's CRC (it must answer a bad one
+   * before anything else), so it is not computed twice.
    */
-  appendAsLeader(records: Buffer, leaderEpoch: number, now: number): AppendInfo {
+  appendAsLeader(records: Buffer, leaderEpoch: number, now: number, crcVerified = false): AppendInfo {
     this.checkOpen();
-    const batches = this.validate(records, true);
+    const batches = this.validate(records, true, !crcVerified);
     if (batches.batchCount === 0) return emptyAppendInfo();
     if (records.length > this.config.segmentBytes) {
       throw new LogAppendError('RECORD_LIST_TOO_LARGE', `${records.length} bytes exceed segment.bytes ${this.config.segmentBytes}`);
@@ -225,10 +227,12 @@ export class Log {
   /**
    * Appends batches fetched from the leader, offsets and epochs as they are. The first batch must
    * start at the log end, offsets must increase, and each batch's epoch goes to the epoch cache.
+   * `crcVerified`: the bytes are the leader's, checked when it appended them and handed over in
+   * memory (never read back from a disk), so their CRC is not computed again.
    */
-  appendAsFollower(records: Buffer, now: number): AppendInfo {
+  appendAsFollower(records: Buffer, now: number, crcVerified = false): AppendInfo {
     this.checkOpen();
-    const batches = this.validate(records, false);
+    const batches = this.validate(records, false, !crcVerified);
     if (batches.batchCount === 0) return emptyAppendInfo();
     const firstOffset = readInt64(records, 0);
     if (firstOffset !== this.logEndOffset) {
@@ -376,11 +380,11 @@ export class Log {
   }
 
   /** Checks each batch; a producer's batches must also be within max.message.bytes and have consistent counts. */
-  private validate(records: Buffer, fromProducer: boolean): AppendBatches {
+  private validate(records: Buffer, fromProducer: boolean, verifyCrc: boolean): AppendBatches {
     const batches: AppendBatches = { batchCount: 0, recordCount: 0, maxTimestamp: -1, offsetCount: 0 };
     let previousEnd = -1;
     for (let pos = 0; pos < records.length; ) {
-      const checked = checkBatch(records, pos);
+      const checked = checkBatch(records, pos, verifyCrc);
       if (typeof checked !== 'number') throw new LogAppendError(checked.error, `batch at byte ${pos}: ${checked.message}`);
       if (fromProducer) this.validateProducerBatch(records, pos, checked);
       else {

@@ -118,9 +118,10 @@ export interface BatchProblem {
 /**
  * Checks the batch at `pos` for what a broker can check without decompressing: enough bytes,
  * magic 2, a length that covers the header, a consistent record count, a known codec and a
- * valid CRC. Returns the batch size on success.
+ * valid CRC (unless `verifyCrc` is false: the bytes were checked before, in this process).
+ * Returns the batch size on success.
  */
-export function checkBatch(buf: Buffer, pos: number): number | BatchProblem {
+export function checkBatch(buf: Buffer, pos: number, verifyCrc = true): number | BatchProblem {
   const remaining = buf.length - pos;
   if (remaining < RECORD_BATCH_OVERHEAD) {
     return { error: 'CORRUPT_MESSAGE', message: `batch header truncated: ${remaining} of ${RECORD_BATCH_OVERHEAD} bytes` };
@@ -146,6 +147,7 @@ export function checkBatch(buf: Buffer, pos: number): number | BatchProblem {
   if (recordCount < 0 || lastOffsetDelta < 0 || (recordCount > 0 && lastOffsetDelta < recordCount - 1)) {
     return { error: 'INVALID_RECORD', message: `record count ${recordCount} does not fit last offset delta ${lastOffsetDelta}` };
   }
+  if (!verifyCrc) return size;
   const stored = buf.readUInt32BE(pos + CRC_OFFSET);
   const computed = computeBatchCrc(buf, pos, size);
   if (stored !== computed) {

@@ -190,6 +190,10 @@ describe.each(storages)('Log on %s', (_name, makeStorage) => {
     expectError(() => log.appendAsLeader(inconsistent, 0, NOW), 'INVALID_RECORD');
     expect(log.logEndOffset).toBe(2);
     expect(log.sizeBytes).toBe(batch(2).length);
+    // Structure is always checked; the CRC only when no earlier check in this process made it.
+    expectError(() => log.appendAsLeader(batch(2).subarray(0, 70), 0, NOW, true), 'CORRUPT_MESSAGE');
+    log.appendAsLeader(corrupt, 0, NOW, true);
+    expect(log.logEndOffset).toBe(4);
   });
 
   it('refuses an append larger than segment.bytes (RECORD_LIST_TOO_LARGE)', () => {
