@@ -21,13 +21,14 @@ import type { MetadataStore } from '../metadata/store';
 import type { Network } from '../net/network';
 import type { KafkaErrorName } from '../protocol/errors';
 import type { Scheduler, Timer } from '../time/scheduler';
-import { FetchSession } from './fetch-session';
+import { FetchManager } from './fetch-session';
 import {
   EARLIEST_TIMESTAMP,
   LATEST_TIMESTAMP,
   type EpochEndOffsetRequest,
   type EpochEndOffsetResponse,
   type FetchRequest,
+  type FetchPartitionRequest,
   type FetchPartitionResponse,
   type FetchResponse,
   type ListOffsetsPartitionRequest,
@@ -85,7 +86,7 @@ export class Broker implements FetcherHost {
   /** How long every replica fetch waits before it is sent (the slow-fetches fault; 0: none). */
   fetchDelayMs = 0;
   private readonly fetchers = new Map<number, ReplicaFetcher>();
-  private readonly fetchSession: FetchSession;
+  private readonly fetchManager: FetchManager;
   /** The newest appended batches of led partitions, under a fixed byte budget. */
   private readonly tailCache = new TailCache();
   private timers: Timer[] = [];
@@ -98,7 +99,7 @@ export class Broker implements FetcherHost {
     readonly id: number,
     private readonly env: BrokerEnvironment,
   ) {
-    this.fetchSession = new FetchSession(this);
+    this.fetchManager = new FetchManager(this);
   }
 
   get settings(): ClusterSettings {
@@ -174,7 +175,7 @@ export class Broker implements FetcherHost {
     this.timers = [];
     for (const fetcher of this.fetchers.values()) fetcher.stop();
     this.fetchers.clear();
-    this.fetchSession.clear();
+    this.fetchManager.clear();
     this.tailCache.clear();
     for (const partition of this.partitions.values()) partition.failWaiting();
     for (const extension of this.extensions) extension.stop();
@@ -320,7 +321,7 @@ export class Broker implements FetcherHost {
     partition.makeFollower(registration);
     this.tailCache.drop(partition.key);
     this.stopFetching(partition);
-    this.fetchSession.wakePartition(partition.key);
+    this.fetchManager.wakePartition(partition.key);
     if (registration.leader >= 0) this.fetcherFor(registration.leader).add(partition);
     this.notifyRole(partition, partition.role);
   }
@@ -331,7 +332,7 @@ export class Broker implements FetcherHost {
 
   private afterLeaderChange(partition: Partition): void {
     if (partition.maybeIncrementHighWatermark(this.now(), (id) => this.isBrokerAlive(id))) this.onHighWatermark(partition);
-    this.fetchSession.wakePartition(partition.key);
+    this.fetchManager.wakePartition(partition.key);
   }
 
   private removeReplica(topic: string, partitionIndex: number): void {
@@ -342,6 +343,7 @@ export class Broker implements FetcherHost {
       partition.failWaiting();
       this.stopFetching(partition);
       this.partitions.delete(key);
+      this.fetchManager.markChanged(key);
       this.notifyRole(partition, 'removed');
     }
     this.lastKnownLogEndOffsets.delete(key);
@@ -484,6 +486,9 @@ export class Broker implements FetcherHost {
           continue;
         }
       }
+      // Followers' sessions leave out partitions they are caught up on: their fetch times are
+      // recorded before the log end moves, while they still mean "caught up".
+      for (const followerId of partition.followers.keys()) this.fetchManager.recordOmittedFetch(followerId, partition.key);
       let info;
       try {
         info = partition.log.appendAsLeader(data.records, partition.leaderEpoch, now);
@@ -498,7 +503,7 @@ export class Broker implements FetcherHost {
       if (producer || partition.producerState) this.producerState(partition).updateFromRecords(data.records);
       this.env.stats.appended(partition.topic, partition.partition, this.id, info.recordCount, info.bytes, partition.logEndOffset, true);
       if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) this.onHighWatermark(partition);
-      this.fetchSession.wakePartition(partition.key);
+      this.fetchManager.wakePartition(partition.key);
       if (request.acks !== -1) continue;
       outstanding++;
       const entry = {
@@ -549,28 +554,61 @@ export class Broker implements FetcherHost {
     return null;
   }
 
-  /** Fetch: serves followers up to the log end and consumers up to the high watermark. */
+  /**
+   * Fetch: serves followers up to the log end and consumers up to the high watermark. A
+   * follower's fetch in a session is recorded by the fetch manager, partition by partition.
+   */
   handleFetch(request: FetchRequest, respond: (response: FetchResponse) => void): void {
-    if (request.replicaId >= 0) this.recordFollowerFetch(request);
-    this.fetchSession.serve(request, respond);
+    if (request.replicaId >= 0 && request.sessionId === undefined) {
+      const now = this.now();
+      for (const p of request.partitions) this.recordFollowerFetch(request.replicaId, p, now);
+    }
+    this.fetchManager.serve(request, respond);
   }
 
-  private recordFollowerFetch(request: FetchRequest): void {
-    const now = this.now();
-    for (const p of request.partitions) {
-      const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
-      if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) continue;
-      const moved = partition.updateFollowerFetchState(request.replicaId, p.fetchOffset, now);
-      // An in-sync follower that fetched from where it was changes neither the ISR nor the high
-      // watermark (both depend only on replicas' log end offsets): the common case of a follower
-      // polling an idle partition costs one map lookup, not a scan of every replica.
-      if (!moved && partition.registration.isr.includes(request.replicaId)) continue;
-      this.maybeExpandIsr(partition, request.replicaId);
-      if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) {
-        this.onHighWatermark(partition);
-        this.fetchSession.wakePartition(partition.key);
-      }
+  /** Records a follower's fetch of one partition (Kafka's Partition.updateFollowerFetchState), then the ISR and high watermark. */
+  recordFollowerFetch(replicaId: number, p: FetchPartitionRequest, now: number): void {
+    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
+    if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) return;
+    const moved = partition.updateFollowerFetchState(replicaId, p.fetchOffset, now);
+    // An in-sync follower that fetched from where it was changes neither the ISR nor the high
+    // watermark (both depend only on replicas' log end offsets): the common case of a follower
+    // polling an idle partition costs one map lookup, not a scan of every replica.
+    if (!moved && partition.registration.isr.includes(replicaId)) return;
+    this.maybeExpandIsr(partition, replicaId);
+    if (partition.maybeIncrementHighWatermark(now, (id) => this.isBrokerAlive(id))) {
+      this.onHighWatermark(partition);
+      this.fetchManager.wakePartition(partition.key);
     }
+  }
+
+  /**
+   * Records the fetch a session's request at `fetchTimeMs` made of `p` though it left `p` out:
+   * only an in-sync follower at the leader's log end is left out (see isFollowerUnsettled), and
+   * for it Kafka's record only moves its fetch times (it stays caught up), so this is exact as
+   * long as the log end has not moved since, which the broker ensures by recording these before
+   * every append.
+   */
+  recordOmittedFollowerFetch(replicaId: number, p: FetchPartitionRequest, fetchTimeMs: number): void {
+    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
+    if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) return;
+    const state = partition.followers.get(replicaId);
+    if (!state || state.logEndOffset !== p.fetchOffset || p.fetchOffset !== partition.logEndOffset || fetchTimeMs <= state.lastFetchTimeMs) return;
+    partition.updateFollowerFetchState(replicaId, p.fetchOffset, fetchTimeMs);
+  }
+
+  /**
+   * Whether a follower's session must record and read `p` at its next request though nothing
+   * happens to it: the follower lags (records wait for it), or it is not in the ISR (each of its
+   * fetches may expand the ISR or move the high watermark, as each fetch of Kafka's does).
+   * Errors settle: the follower backs off and forgets the partition, or truncates.
+   */
+  isFollowerUnsettled(replicaId: number, p: FetchPartitionRequest): boolean {
+    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
+    if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) return false;
+    const log = partition.log;
+    if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) return false;
+    return p.fetchOffset < log.logEndOffset || !partition.registration.isr.includes(replicaId);
   }
 
   /**
@@ -785,6 +823,7 @@ export class Broker implements FetcherHost {
       if (!partition.config.cleanupPolicy.includes('delete')) continue;
       const deleted = partition.log.deleteOldSegments(now, partition.highWatermark);
       if (deleted > 0) {
+        this.fetchManager.markChanged(partition.key);
         this.env.events.emit({
           type: 'log.segments-deleted',
           time: now,

@@ -53,18 +53,31 @@ export interface FetchPartitionRequest {
   knownLogStartOffset?: number;
   /**
    * `${topic}-${partition}`, when the sender has it at hand (in-process followers): the leader
-   * looks partitions up by it on every fetch round, for every partition in the request.
+   * keys its fetch session by it and looks partitions up by it on every round.
    */
   key?: string;
 }
 
-/** A Fetch request from a follower (replicaId >= 0) or a consumer (-1). */
+/**
+ * A Fetch request from a follower (replicaId >= 0) or a consumer (-1).
+ *
+ * An in-process follower fetches in a session (KIP-227): a full request (`sessionId` 0) lists
+ * every partition and opens a session at the leader; later requests name the session and list
+ * only partitions that are new or changed, plus the keys the leader must forget. Consumers
+ * send no session fields, and their requests stand alone.
+ */
 export interface FetchRequest {
   replicaId: number;
   maxWaitMs: number;
   minBytes: number;
   maxBytes: number;
   partitions: FetchPartitionRequest[];
+  /** 0: a full request that opens a new session; otherwise the session the leader assigned. */
+  sessionId?: number;
+  /** 0 in a full request, then 1, 2, ...: the leader refuses any other (INVALID_FETCH_SESSION_EPOCH). */
+  sessionEpoch?: number;
+  /** Keys of partitions the session drops (no longer followed here, or backing off after an error). */
+  forgotten?: string[];
 }
 
 /** The answer for one partition of a fetch. */
@@ -84,6 +97,10 @@ export interface FetchPartitionResponse {
 /** A Fetch response. */
 export interface FetchResponse {
   partitions: FetchPartitionResponse[];
+  /** A session error (FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH): resend in full. */
+  error?: KafkaErrorName | null;
+  /** The session a full request opened (in-process followers). */
+  sessionId?: number;
 }
 
 /** ListOffsets special timestamps, as Kafka defines them. */

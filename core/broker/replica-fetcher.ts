@@ -1,15 +1,23 @@
 /**
  * A follower broker's fetcher for all the partitions it follows from one leader (Kafka's
- * ReplicaFetcherThread): one request in flight at a time, covering every partition.
+ * ReplicaFetcherThread): one request in flight at a time.
  *
  * A partition starts in `truncating`: the follower asks the leader where its own latest
  * epoch ends (OffsetsForLeaderEpoch) and truncates there before fetching, so a returning
  * replica never keeps records the leader does not have (KIP-101, KIP-279). Then it fetches
  * from its log end offset, appends what it gets as it was sent, and takes the leader's high
  * watermark, one round trip behind.
+ *
+ * Fetches go in an incremental session with the leader (KIP-227, Kafka's FetchSessionHandler): a
+ * full request lists every partition; after it, a request lists only partitions that are new or
+ * whose fetch offset, leader epoch, high watermark or log start changed since they were last
+ * sent, and the keys the leader must forget (partitions no longer followed here, or backing off
+ * after an error, sent in full again once they return). What may have changed is tracked where
+ * it changes (appends, truncations, adds), so a round costs what changed, not what is followed.
+ * A failed round or a session the leader does not know starts over with a full request.
  */
 import { LogAppendError } from '../log/log';
-import type { EpochEndOffsetResponse, FetchPartitionResponse, FetchResponse } from './messages';
+import type { EpochEndOffsetRequest, EpochEndOffsetResponse, FetchPartitionRequest, FetchPartitionResponse, FetchRequest, FetchResponse } from './messages';
 import type { Partition } from './partition';
 
 /** What a fetcher needs from its broker. */
@@ -19,8 +27,8 @@ export interface FetcherHost {
   now(): number;
   schedule(delayMs: number, task: () => void): void;
   settings: { replicaFetchWaitMaxMs: number; replicaFetchBackoffMs: number; replicaFetchMaxBytes: number; replicaFetchResponseMaxBytes: number; requestTimeoutMs: number };
-  sendFetch(leaderId: number, request: import('./messages').FetchRequest, onReply: (response: FetchResponse | null) => void): void;
-  sendEpochQuery(leaderId: number, request: import('./messages').EpochEndOffsetRequest[], onReply: (response: EpochEndOffsetResponse[] | null) => void): void;
+  sendFetch(leaderId: number, request: FetchRequest, onReply: (response: FetchResponse | null) => void): void;
+  sendEpochQuery(leaderId: number, request: EpochEndOffsetRequest[], onReply: (response: EpochEndOffsetResponse[] | null) => void): void;
   onFollowerAppend(partition: Partition, records: number, bytes: number, appended: Buffer): void;
   onTruncated(partition: Partition, fromOffset: number, toOffset: number): void;
 }
@@ -28,12 +36,25 @@ export interface FetcherHost {
 interface Entry {
   partition: Partition;
   state: 'truncating' | 'fetching';
-  /** Not fetched before this time (after an error). */
+  /** Not fetched before this time (after an error); 0 when not held back. */
   delayedUntil: number;
 }
 
+/** Fetches every partition a follower broker follows from one leader (see the file's comment). */
 export class ReplicaFetcher {
   private readonly entries = new Map<string, Entry>();
+  /** Truncating entries free to ask the leader now (not backing off). */
+  private readonly truncating = new Set<Entry>();
+  /** Fetching entries, free to fetch, that may differ from what the session last told the leader. */
+  private readonly dirty = new Set<Entry>();
+  /** The session as the leader holds it: each partition as last sent, by key. */
+  private readonly session = new Map<string, FetchPartitionRequest>();
+  /** Keys the leader holds and must drop with the next request. */
+  private readonly forgotten = new Set<string>();
+  /** The session the leader assigned; 0 when there is none and the next request is full. */
+  private sessionId = 0;
+  /** The epoch of the next incremental request. */
+  private sessionEpoch = 1;
   private inFlight = false;
   private wakeScheduled = false;
   private stopped = false;
@@ -43,14 +64,21 @@ export class ReplicaFetcher {
     readonly leaderId: number,
   ) {}
 
-  /** Starts following a partition (truncating first). */
+  /** Starts following a partition (truncating first); a partition followed already starts over. */
   add(partition: Partition): void {
-    this.entries.set(partition.key, { partition, state: 'truncating', delayedUntil: 0 });
-    this.wake(0);
+    const previous = this.entries.get(partition.key);
+    if (previous) this.detach(previous);
+    const entry: Entry = { partition, state: 'truncating', delayedUntil: 0 };
+    this.entries.set(partition.key, entry);
+    this.truncating.add(entry);
+    this.wake();
   }
 
   /** Stops following a partition. */
   remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.detach(entry);
     this.entries.delete(key);
   }
 
@@ -67,12 +95,16 @@ export class ReplicaFetcher {
   stop(): void {
     this.stopped = true;
     this.entries.clear();
+    this.truncating.clear();
+    this.dirty.clear();
+    this.session.clear();
+    this.forgotten.clear();
   }
 
-  private wake(delayMs: number): void {
+  private wake(): void {
     if (this.wakeScheduled || this.inFlight || this.stopped) return;
     this.wakeScheduled = true;
-    this.host.schedule(delayMs, () => {
+    this.host.schedule(0, () => {
       this.wakeScheduled = false;
       this.run();
     });
@@ -80,16 +112,8 @@ export class ReplicaFetcher {
 
   private run(): void {
     if (this.inFlight || this.stopped || !this.host.running || this.entries.size === 0) return;
-    const now = this.host.now();
-    const ready = [...this.entries.values()].filter((entry) => entry.delayedUntil <= now);
-    if (ready.length === 0) {
-      const next = Math.min(...[...this.entries.values()].map((entry) => entry.delayedUntil));
-      this.wake(Math.max(1, next - now));
-      return;
-    }
-    const truncating = ready.filter((entry) => entry.state === 'truncating');
-    if (truncating.length > 0) this.queryEpochs(truncating);
-    else this.fetch(ready);
+    if (this.truncating.size > 0) this.queryEpochs([...this.truncating]);
+    else this.fetch();
   }
 
   private queryEpochs(entries: Entry[]): void {
@@ -106,18 +130,20 @@ export class ReplicaFetcher {
       if (!response) {
         this.backOff(entries);
       } else {
-        for (const answer of response) this.truncate(answer);
+        const failed: Entry[] = [];
+        for (const answer of response) this.truncate(answer, failed);
+        if (failed.length > 0) this.backOff(failed);
       }
-      this.wake(0);
+      this.wake();
     });
   }
 
-  /** Truncates as Kafka's follower does on an OffsetsForLeaderEpoch answer. */
-  private truncate(answer: EpochEndOffsetResponse): void {
+  /** Truncates as Kafka's follower does on an OffsetsForLeaderEpoch answer; an error adds the entry to `failed`. */
+  private truncate(answer: EpochEndOffsetResponse, failed: Entry[]): void {
     const entry = this.entries.get(`${answer.topic}-${answer.partition}`);
     if (!entry || entry.state !== 'truncating') return;
     if (answer.error) {
-      entry.delayedUntil = this.host.now() + this.host.settings.replicaFetchBackoffMs;
+      failed.push(entry);
       return;
     }
     const log = entry.partition.log;
@@ -144,51 +170,116 @@ export class ReplicaFetcher {
       entry.partition.clampHighWatermark();
       this.host.onTruncated(entry.partition, end, log.logEndOffset);
     }
-    if (complete || log.logEndOffset === target) entry.state = 'fetching';
+    if (complete || log.logEndOffset === target) {
+      entry.state = 'fetching';
+      this.truncating.delete(entry);
+      this.dirty.add(entry);
+    }
   }
 
-  private fetch(entries: Entry[]): void {
-    this.inFlight = true;
+  private fetch(): void {
+    const full = this.sessionId === 0;
+    const partitions: FetchPartitionRequest[] = [];
+    if (full) {
+      this.session.clear();
+      this.forgotten.clear();
+      this.dirty.clear();
+      for (const entry of this.entries.values()) if (entry.state === 'fetching' && entry.delayedUntil === 0) partitions.push(this.send(entry));
+    } else {
+      for (const entry of this.dirty) if (this.changed(entry)) partitions.push(this.send(entry));
+      this.dirty.clear();
+    }
+    if (partitions.length === 0 && this.session.size === 0) {
+      // Nothing to fetch: no request until an add or the end of a backoff wakes us, and then a
+      // full one, which replaces whatever the leader still holds.
+      this.sessionId = 0;
+      return;
+    }
     const settings = this.host.settings;
-    const request = {
+    const epoch = full ? 0 : this.sessionEpoch;
+    const request: FetchRequest = {
       replicaId: this.host.id,
       maxWaitMs: settings.replicaFetchWaitMaxMs,
       minBytes: 1,
       maxBytes: settings.replicaFetchResponseMaxBytes,
-      partitions: entries.map(({ partition }) => ({
-        topic: partition.topic,
-        partition: partition.partition,
-        fetchOffset: partition.log.logEndOffset,
-        currentLeaderEpoch: partition.leaderEpoch,
-        partitionMaxBytes: settings.replicaFetchMaxBytes,
-        knownHighWatermark: partition.highWatermark,
-        knownLogStartOffset: partition.log.logStartOffset,
-        key: partition.key,
-      })),
+      partitions,
+      sessionId: this.sessionId,
+      sessionEpoch: epoch,
+      forgotten: [...this.forgotten],
     };
-    const fetchOffsets = new Map(request.partitions.map((p) => [p.key, p.fetchOffset]));
+    this.forgotten.clear();
+    this.inFlight = true;
     this.host.sendFetch(this.leaderId, request, (response) => {
       this.inFlight = false;
       if (this.stopped) return;
-      if (!response) this.backOff(entries);
-      else for (const data of response.partitions) this.process(data, fetchOffsets.get(data.key ?? `${data.topic}-${data.partition}`));
-      this.wake(0);
+      if (!response) {
+        // A lost round may or may not have reached the leader: start over in full after the backoff.
+        this.sessionId = 0;
+        this.backOff([...this.entries.values()].filter((entry) => entry.state === 'fetching' && entry.delayedUntil === 0));
+      } else if (response.error) {
+        // The leader lost the session (it restarted) or refused its epoch: start over in full now.
+        this.sessionId = 0;
+      } else {
+        if (full) this.sessionId = response.sessionId ?? 0;
+        this.sessionEpoch = epoch + 1;
+        const failed: Entry[] = [];
+        for (const data of response.partitions) this.process(data, failed);
+        if (failed.length > 0) this.backOff(failed);
+      }
+      this.wake();
     });
   }
 
-  private process(data: FetchPartitionResponse, fetchOffset: number | undefined): void {
-    const entry = this.entries.get(data.key ?? `${data.topic}-${data.partition}`);
-    if (!entry || entry.state !== 'fetching' || fetchOffset === undefined) return;
+  /** Whether an entry differs from what the session last told the leader (or was never told). */
+  private changed(entry: Entry): boolean {
+    const sent = this.session.get(entry.partition.key);
+    const { partition } = entry;
+    return (
+      sent === undefined ||
+      sent.fetchOffset !== partition.log.logEndOffset ||
+      sent.currentLeaderEpoch !== partition.leaderEpoch ||
+      sent.knownHighWatermark !== partition.highWatermark ||
+      sent.knownLogStartOffset !== partition.log.logStartOffset
+    );
+  }
+
+  /** Describes an entry as it is now, and records that the leader is told so. */
+  private send(entry: Entry): FetchPartitionRequest {
+    const { partition } = entry;
+    const p: FetchPartitionRequest = {
+      topic: partition.topic,
+      partition: partition.partition,
+      fetchOffset: partition.log.logEndOffset,
+      currentLeaderEpoch: partition.leaderEpoch,
+      partitionMaxBytes: this.host.settings.replicaFetchMaxBytes,
+      knownHighWatermark: partition.highWatermark,
+      knownLogStartOffset: partition.log.logStartOffset,
+      key: partition.key,
+    };
+    this.session.set(partition.key, p);
+    this.forgotten.delete(partition.key);
+    return p;
+  }
+
+  /** Takes a partition's answer; an error the follower must wait out adds the entry to `failed`. */
+  private process(data: FetchPartitionResponse, failed: Entry[]): void {
+    const key = data.key ?? `${data.topic}-${data.partition}`;
+    const entry = this.entries.get(key);
+    // The leader read at the offset the session last sent.
+    const sent = this.session.get(key);
+    if (!entry || entry.state !== 'fetching' || sent === undefined) return;
     const partition = entry.partition;
     const log = partition.log;
-    if (log.logEndOffset !== fetchOffset) return; // Truncated meanwhile: this answer is stale.
+    if (log.logEndOffset !== sent.fetchOffset) return; // Truncated meanwhile: this answer is stale.
     if (data.error === 'OFFSET_OUT_OF_RANGE') {
-      this.resolveOutOfRange(entry, data);
+      // Nothing to truncate would leave the answer unresolved: retry after the backoff.
+      if (this.resolveOutOfRange(entry, data)) this.dirty.add(entry);
+      else failed.push(entry);
       return;
     }
     if (data.error) {
       // The leader moved or has not caught up on metadata: wait for news, then retry.
-      entry.delayedUntil = this.host.now() + this.host.settings.replicaFetchBackoffMs;
+      failed.push(entry);
       return;
     }
     if (data.records.length > 0) {
@@ -198,7 +289,7 @@ export class ReplicaFetcher {
       } catch (error) {
         if (!(error instanceof LogAppendError)) throw error;
         entry.state = 'truncating';
-        entry.delayedUntil = this.host.now() + this.host.settings.replicaFetchBackoffMs;
+        failed.push(entry);
         return;
       }
     }
@@ -206,24 +297,56 @@ export class ReplicaFetcher {
       log.incrementLogStartOffset(data.logStartOffset);
     }
     partition.updateFollowerHighWatermark(data.highWatermark);
+    this.dirty.add(entry);
   }
 
-  private resolveOutOfRange(entry: Entry, data: FetchPartitionResponse): void {
+  /** Truncates after OFFSET_OUT_OF_RANGE; returns whether there was anything to truncate. */
+  private resolveOutOfRange(entry: Entry, data: FetchPartitionResponse): boolean {
     const log = entry.partition.log;
     const end = log.logEndOffset;
     if (end > data.logEndOffset) {
       log.truncateTo(data.logEndOffset);
-      entry.partition.clampHighWatermark();
-      this.host.onTruncated(entry.partition, end, log.logEndOffset);
     } else if (end < data.logStartOffset) {
       log.truncateFullyAndStartAt(data.logStartOffset);
-      entry.partition.clampHighWatermark();
-      this.host.onTruncated(entry.partition, end, log.logEndOffset);
+    } else {
+      return false;
     }
+    entry.partition.clampHighWatermark();
+    this.host.onTruncated(entry.partition, end, log.logEndOffset);
+    return true;
   }
 
+  /**
+   * Holds entries back for replica.fetch.backoff.ms: out of the session (the leader forgets
+   * them) until a timer lets them in again, so no round looks at entries that wait.
+   */
   private backOff(entries: Entry[]): void {
-    const until = this.host.now() + this.host.settings.replicaFetchBackoffMs;
-    for (const entry of entries) entry.delayedUntil = until;
+    const backoffMs = this.host.settings.replicaFetchBackoffMs;
+    const until = this.host.now() + backoffMs;
+    const held: Entry[] = [];
+    for (const entry of entries) {
+      if (this.entries.get(entry.partition.key) !== entry) continue; // Removed or added again meanwhile.
+      entry.delayedUntil = until;
+      this.detach(entry);
+      held.push(entry);
+    }
+    if (held.length === 0) return;
+    this.host.schedule(backoffMs, () => {
+      if (this.stopped) return;
+      for (const entry of held) {
+        if (entry.delayedUntil !== until || this.entries.get(entry.partition.key) !== entry) continue;
+        entry.delayedUntil = 0;
+        (entry.state === 'truncating' ? this.truncating : this.dirty).add(entry);
+      }
+      this.wake();
+    });
+  }
+
+  /** Takes an entry out of the round sets and out of the session. */
+  private detach(entry: Entry): void {
+    this.truncating.delete(entry);
+    this.dirty.delete(entry);
+    const key = entry.partition.key;
+    if (this.session.delete(key)) this.forgotten.add(key);
   }
 }
