@@ -491,7 +491,7 @@ export class Broker implements FetcherHost {
       for (const followerId of partition.followers.keys()) this.fetchManager.recordOmittedFetch(followerId, partition.key);
       let info;
       try {
-        info = partition.log.appendAsLeader(data.records, partition.leaderEpoch, now);
+        info = partition.log.appendAsLeader(data.records, partition.leaderEpoch, now, request.crcVerified);
       } catch (error) {
         if (!(error instanceof LogAppendError)) throw error;
         response.error = error.error as KafkaErrorName;
@@ -635,6 +635,14 @@ export class Broker implements FetcherHost {
     try {
       if (p.fetchOffset > maxOffset && p.fetchOffset <= log.logEndOffset) return response; // Not yet visible.
       const inRange = p.fetchOffset >= log.logStartOffset && p.fetchOffset <= log.logEndOffset;
+      if (inRange && replicaId >= 0) {
+        // An in-process follower takes the cached views as they are: no joined copy.
+        const parts = this.tailCache.readParts(partition.key, p.fetchOffset, maxBytes, maxOffset);
+        if (parts) {
+          response.cachedParts = parts;
+          return response;
+        }
+      }
       const cached = inRange ? this.tailCache.read(partition.key, p.fetchOffset, maxBytes, maxOffset) : null;
       response.records = cached ?? log.read(p.fetchOffset, maxBytes, maxOffset).records;
     } catch (error) {

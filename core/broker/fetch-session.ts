@@ -18,7 +18,7 @@
  * latest request is made then (`recordOmittedFetch`), exactly as Kafka made it.
  */
 import type { KafkaErrorName } from '../protocol/errors';
-import type { FetchPartitionRequest, FetchPartitionResponse, FetchRequest, FetchResponse } from './messages';
+import { fetchedBytes, type FetchPartitionRequest, type FetchPartitionResponse, type FetchRequest, type FetchResponse } from './messages';
 
 /** What the fetch manager needs from its broker. */
 export interface FetchReader {
@@ -328,8 +328,9 @@ class Reading {
     const limit = this.bytes === 0 ? Math.max(1, Math.min(p.partitionMaxBytes, this.remaining)) : Math.min(p.partitionMaxBytes, this.remaining);
     const data = this.reader.readPartition(this.request.replicaId, p, Math.max(0, limit));
     if (data.error) this.failed = true;
-    this.bytes += data.records.length;
-    this.remaining -= data.records.length;
+    const bytes = fetchedBytes(data);
+    this.bytes += bytes;
+    this.remaining -= bytes;
     this.partitions.push(data);
   }
 

@@ -23,6 +23,8 @@ export interface ProduceRequest {
   partitions: ProducePartitionData[];
   /** Only the broker's own services (the group coordinator) may write to internal topics. */
   internalTopicsAllowed?: boolean;
+  /** The listener already checked every batch's CRC (Kafka answers a bad one first). */
+  crcVerified?: boolean;
 }
 
 /** The answer for one partition of a produce. */
@@ -90,8 +92,22 @@ export interface FetchPartitionResponse {
   /** The leader's log end offset (lets a follower resolve OFFSET_OUT_OF_RANGE). */
   logEndOffset: number;
   records: Buffer;
+  /**
+   * In-process followers only: the batches as views of the leader's cached appends, in order,
+   * instead of one joined copy (`records` is then empty). Their CRCs were checked when the leader
+   * appended them, and they never left memory, so the follower does not check them again.
+   */
+  cachedParts?: Buffer[];
   /** The request's `key`, echoed (in-process followers find their partition by it). */
   key?: string;
+}
+
+/** The size of a partition's answer in bytes, however its records are carried. */
+export function fetchedBytes(data: FetchPartitionResponse): number {
+  if (!data.cachedParts) return data.records.length;
+  let bytes = 0;
+  for (const part of data.cachedParts) bytes += part.length;
+  return bytes;
 }
 
 /** A Fetch response. */

@@ -282,10 +282,13 @@ export class ReplicaFetcher {
       failed.push(entry);
       return;
     }
-    if (data.records.length > 0) {
+    const parts = data.cachedParts ?? (data.records.length > 0 ? [data.records] : []);
+    if (parts.length > 0) {
       try {
-        const info = log.appendAsFollower(data.records, this.host.now());
-        this.host.onFollowerAppend(partition, info.recordCount, info.bytes, data.records);
+        for (const part of parts) {
+          const info = log.appendAsFollower(part, this.host.now(), data.cachedParts !== undefined);
+          this.host.onFollowerAppend(partition, info.recordCount, info.bytes, part);
+        }
       } catch (error) {
         if (!(error instanceof LogAppendError)) throw error;
         entry.state = 'truncating';

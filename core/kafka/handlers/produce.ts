@@ -35,7 +35,7 @@ export const produce: Handler = (ctx, request, respond) => {
       if (c.rejection) rejected.set(`${c.topic}\u0000${c.partition}`, c.rejection);
       else valid.push({ topic: c.topic, partition: c.partition, records: c.records! });
     }
-    ctx.broker.handleProduce({ acks: acks as 0 | 1 | -1, timeoutMs: request.timeoutMs, partitions: valid }, (results) => {
+    ctx.broker.handleProduce({ acks: acks as 0 | 1 | -1, timeoutMs: request.timeoutMs, partitions: valid, crcVerified: true }, (results) => {
       if (acks === 0) return;
       const byKey = new Map(results.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
       respond(
