@@ -104,6 +104,14 @@ export async function measureUi(): Promise<{ ui_fps: number; ui_update_latency_m
     await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
+    // When the host's thread had each probe offset in an update for the window (the split of the
+    // latency between the cluster's side and the page's; printed with BENCH_UI_SPLIT=1).
+    const hostSeen: [number, number][] = [];
+    const stopWatching = host.onUpdate((update) => {
+      if (update.type !== 'delta') return;
+      const delta = update.partitions?.find((d) => d.topic === 'ui-probe') ?? update.topics?.find((t) => t.name === 'ui-probe');
+      if (delta) hostSeen.push([Date.now(), delta.partitions[0]?.logEndOffset ?? -1]);
+    });
     const frameStart = (await page.evaluate('performance.now()')) as number;
     // Probes are not awaited one by one, so a slow acknowledgement does not thin them out.
     const probes: { sentAt: number; appendedAt: number; offset: number }[] = [];
@@ -129,6 +137,15 @@ export async function measureUi(): Promise<{ ui_fps: number; ui_update_latency_m
     // sends to the leader, one in-process hop before the append (queueing in the engine included).
     const latencies = shown.map((s) => s.paint![0] - s.probe.appendedAt);
     const fromCall = shown.map((s) => s.paint![0] - s.probe.sentAt);
+    stopWatching();
+    if (process.env.BENCH_UI_SPLIT) {
+      const split = shown.map((s) => {
+        const seen = hostSeen.find(([, endOffset]) => endOffset >= s.probe.offset + 1)?.[0] ?? NaN;
+        return { call: s.probe.appendedAt - s.probe.sentAt, cluster: seen - s.probe.appendedAt, page: s.paint![0] - seen };
+      });
+      const p = (key: 'call' | 'cluster' | 'page', q: number) => Math.round(percentile(split.map((x) => x[key]).filter(Number.isFinite), q));
+      console.error(JSON.stringify({ call_to_createtime: [p('call', 50), p('call', 95)], createtime_to_host_update: [p('cluster', 50), p('cluster', 95)], host_update_to_pixels: [p('page', 50), p('page', 95)] }));
+    }
     if (process.env.BENCH_UI_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_UI_SCREENSHOT });
     await page.close();
     return {
