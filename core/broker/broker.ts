@@ -39,7 +39,7 @@ import {
 import { Partition } from './partition';
 import { ProducerStateManager, producerBatchAt } from './producer-state';
 import { ReplicaFetcher, type FetcherHost } from './replica-fetcher';
-import { TailCache } from './tail-cache';
+import { TailCache, joinParts } from './tail-cache';
 import type { StatsCollector } from './stats';
 
 /** What a broker needs from the cluster around it. */
@@ -635,16 +635,11 @@ export class Broker implements FetcherHost {
     try {
       if (p.fetchOffset > maxOffset && p.fetchOffset <= log.logEndOffset) return response; // Not yet visible.
       const inRange = p.fetchOffset >= log.logStartOffset && p.fetchOffset <= log.logEndOffset;
-      if (inRange && replicaId >= 0) {
-        // An in-process follower takes the cached views as they are: no joined copy.
-        const parts = this.tailCache.readParts(partition.key, p.fetchOffset, maxBytes, maxOffset);
-        if (parts) {
-          response.cachedParts = parts;
-          return response;
-        }
-      }
-      const cached = inRange ? this.tailCache.read(partition.key, p.fetchOffset, maxBytes, maxOffset) : null;
-      response.records = cached ?? log.read(p.fetchOffset, maxBytes, maxOffset).records;
+      const parts = inRange ? this.tailCache.readParts(partition.key, p.fetchOffset, maxBytes, maxOffset) : null;
+      // An in-process follower takes the cached views as they are; a consumer's answer is one buffer.
+      if (parts && replicaId >= 0) response.cachedParts = parts;
+      else if (parts) response.records = joinParts(parts);
+      else response.records = log.read(p.fetchOffset, maxBytes, maxOffset).records;
     } catch (error) {
       if (!(error instanceof OffsetOutOfRangeError)) throw error;
       response.error = 'OFFSET_OUT_OF_RANGE';

@@ -27,6 +27,11 @@ const EMPTY = Buffer.alloc(0);
 /** Default budget per broker: a few rounds of replication of a busy partition, little memory. */
 export const DEFAULT_TAIL_CACHE_BYTES = 8 * 1024 * 1024;
 
+/** Cached batches as one buffer (the one part itself when there is one: no copy). */
+export function joinParts(parts: Buffer[]): Buffer {
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
 export class TailCache {
   private readonly byPartition = new Map<string, Entry[]>();
   private readonly order: Entry[] = [];
@@ -72,8 +77,7 @@ export class TailCache {
    */
   read(key: string, offset: number, maxBytes: number, maxOffset: number): Buffer | null {
     const parts = this.readParts(key, offset, maxBytes, maxOffset);
-    if (!parts) return null;
-    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    return parts && joinParts(parts);
   }
 
   /** As `read`, the batches left as the views they are (in-process readers need no one buffer). */
