@@ -17,12 +17,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startBrowserHost } from '../../core/host/serve/start';
 import { launchBrowser } from '../e2e/harness';
+import { UI_LOAD, loadTopic, producerTopic } from './ui-load';
 
-const TOPICS = 300;
-const PARTITIONS = 6;
-const BROKERS = 6;
-const PRODUCERS = Number(process.env.BENCH_UI_PRODUCERS ?? 20);
-const RECORDS_PER_SECOND = Number(process.env.BENCH_UI_RATE ?? 20_000);
+const PRODUCERS = Number(process.env.BENCH_UI_PRODUCERS ?? UI_LOAD.producers);
+const RECORDS_PER_SECOND = Number(process.env.BENCH_UI_RATE ?? UI_LOAD.recordsPerSecond);
 const WARMUP_MS = 4_000;
 const MEASURE_MS = 12_000;
 const PROBE_EVERY_MS = 250;
@@ -72,13 +70,13 @@ function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<vo
 /** Runs the UI benchmark; returns its keys for bench.ts's JSON line. */
 export async function measureUi(): Promise<{ ui_fps: number; ui_update_latency_ms_p95: number; ui_update_latency_ms_p50: number; host_event_loop_lag_ms_p99: number; ui_probe_count: number; ui_produce_call_to_pixels_ms_p95: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'brokerscope-ui-bench-'));
-  const started = await startBrowserHost({ brokers: BROKERS, dataDir: dir, seed: 42 });
+  const started = await startBrowserHost({ brokers: UI_LOAD.brokers, dataDir: dir, seed: 42 });
   const host = started.host;
   const browser = await launchBrowser();
   try {
     await until(async () => (await host.snapshot()).cluster.brokers.every((b) => b.state === 'running') && (await host.snapshot()).cluster.controllerId >= 0, 30_000);
-    for (let t = 0; t < TOPICS; t++) {
-      const result = await host.execute('createTopic', { name: `topic-${String(t).padStart(3, '0')}`, partitions: PARTITIONS, replicationFactor: 3, configs: {} });
+    for (let t = 0; t < UI_LOAD.topics; t++) {
+      const result = await host.execute('createTopic', { name: loadTopic(t), partitions: UI_LOAD.partitions, replicationFactor: UI_LOAD.replicationFactor, configs: {} });
       if (!result.ok) throw new Error(result.error.message);
     }
     const probe = await host.execute('createTopic', { name: 'ui-probe', partitions: 1, replicationFactor: 3, configs: {} });
@@ -92,8 +90,7 @@ export async function measureUi(): Promise<{ ui_fps: number; ui_update_latency_m
     await until(async () => Date.now() - lastChange > 2_000, 120_000);
     unsubscribe();
     for (let i = 0; i < PRODUCERS && RECORDS_PER_SECOND > 0; i++) {
-      const topic = `topic-${String(Math.floor((i * TOPICS) / PRODUCERS)).padStart(3, '0')}`;
-      const result = await host.execute('startProducer', { topic, recordsPerSecond: RECORDS_PER_SECOND / PRODUCERS, key: null, value: '{"n":{{seq}},"payload":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}', acks: 1 });
+      const result = await host.execute('startProducer', { topic: producerTopic(i, PRODUCERS), recordsPerSecond: RECORDS_PER_SECOND / PRODUCERS, key: null, value: UI_LOAD.value, acks: 1 });
       if (!result.ok) throw new Error(result.error.message);
     }
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });

@@ -7,21 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBrowserHost } from '../../core/host/serve/start';
 import { launchBrowser } from '../e2e/harness';
+import { UI_LOAD, loadTopic, producerTopic } from './ui-load';
 
-const TOPICS = Number(process.env.TOPICS ?? 300);
+const TOPICS = Number(process.env.TOPICS ?? UI_LOAD.topics);
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brokerscope-ui-prof-'));
-  const started = await startBrowserHost({ brokers: 6, dataDir: dir, seed: 42 });
+  const started = await startBrowserHost({ brokers: UI_LOAD.brokers, dataDir: dir, seed: 42 });
   const host = started.host;
   const browser = await launchBrowser();
   try {
     const wait = async (cond: () => Promise<boolean>) => { while (!(await cond())) await new Promise((r) => setTimeout(r, 200)); };
     await wait(async () => (await host.snapshot()).cluster.controllerId >= 0);
-    for (let t = 0; t < TOPICS; t++) await host.execute('createTopic', { name: `topic-${String(t).padStart(3, '0')}`, partitions: 6, replicationFactor: 3, configs: {} });
+    for (let t = 0; t < TOPICS; t++) await host.execute('createTopic', { name: loadTopic(t), partitions: UI_LOAD.partitions, replicationFactor: UI_LOAD.replicationFactor, configs: {} });
     await wait(async () => (await host.snapshot()).cluster.topics.every((topic) => topic.partitions.every((p) => p.leader >= 0 && p.isr.length === 3)));
-    for (let i = 0; i < 20; i++) {
-      const topic = `topic-${String(Math.floor((i * TOPICS) / 20)).padStart(3, '0')}`;
-      await host.execute('startProducer', { topic, recordsPerSecond: 1000, key: null, value: '{"n":{{seq}},"payload":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}', acks: 1 });
+    for (let i = 0; i < UI_LOAD.producers; i++) {
+      const topic = producerTopic(i, UI_LOAD.producers, TOPICS);
+      await host.execute('startProducer', { topic, recordsPerSecond: UI_LOAD.recordsPerSecond / UI_LOAD.producers, key: null, value: UI_LOAD.value, acks: 1 });
     }
     let updates = 0, bytes = 0, topicsSent = 0;
     host.onUpdate((u) => { updates++; bytes += JSON.stringify(u).length; if (u.type === 'delta') topicsSent += (u.topics?.length ?? 0) + (u.partitions?.length ?? 0); });

@@ -14,12 +14,9 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { Cluster, MemoryStorage, SimScheduler } from '../../core/index';
 import type { FetchRequest, FetchResponse } from '../../core/broker/messages';
+import { UI_LOAD, loadTopic, producerTopic } from '../bench/ui-load';
 
-const BROKERS = 6;
-const TOPICS = 300;
-const PARTITIONS = 6;
-const PRODUCERS = 20;
-const RECORDS_PER_SECOND = Number(process.env.MEASURE_RATE ?? 20_000);
+const RECORDS_PER_SECOND = Number(process.env.MEASURE_RATE ?? UI_LOAD.recordsPerSecond);
 const MEASURE_SECONDS = Number(process.env.MEASURE_SECONDS ?? 10);
 const WARMUP_SECONDS = 3;
 
@@ -29,10 +26,10 @@ function runUntil(scheduler: SimScheduler, condition: () => boolean, what: strin
 
 function main(): void {
   const scheduler = new SimScheduler();
-  const cluster = Cluster.create({ brokers: BROKERS, storage: new MemoryStorage(), scheduler, seed: 42 });
+  const cluster = Cluster.create({ brokers: UI_LOAD.brokers, storage: new MemoryStorage(), scheduler, seed: 42 });
   runUntil(scheduler, () => cluster.controllerId >= 0 && [...cluster.brokers.values()].every((b) => b.state === 'running'), 'cluster start');
-  const topics = Array.from({ length: TOPICS }, (_, t) => `topic-${String(t).padStart(3, '0')}`);
-  for (const name of topics) cluster.createTopic({ name, partitions: PARTITIONS, replicationFactor: 3, configs: {} });
+  const topics = Array.from({ length: UI_LOAD.topics }, (_, t) => loadTopic(t));
+  for (const name of topics) cluster.createTopic({ name, partitions: UI_LOAD.partitions, replicationFactor: UI_LOAD.replicationFactor, configs: {} });
   const inSync = (): boolean => topics.every((name) => cluster.store.image.topics.get(name)?.partitions.every((p) => p.leader >= 0 && p.isr.length === 3) ?? false);
   runUntil(scheduler, inSync, 'every partition in sync');
   scheduler.runFor(5_000);
@@ -56,10 +53,11 @@ function main(): void {
     };
   }
 
-  const runners = Array.from({ length: PRODUCERS }, (_, i) => {
-    const runner = cluster.createProducerRunner({ topic: topics[Math.floor((i * TOPICS) / PRODUCERS)], acks: 1, value: '{"n":{{seq}},"payload":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}' });
+  const producers = UI_LOAD.producers;
+  const runners = Array.from({ length: producers }, (_, i) => {
+    const runner = cluster.createProducerRunner({ topic: producerTopic(i, producers), acks: 1, value: UI_LOAD.value });
     // Staggered over a runner's 100 ms tick, as producers started by hand are: appends spread out.
-    scheduler.schedule(Math.floor((i * 100) / PRODUCERS), () => runner.start(RECORDS_PER_SECOND / PRODUCERS));
+    scheduler.schedule(Math.floor((i * 100) / producers), () => runner.start(RECORDS_PER_SECOND / producers));
     return runner;
   });
   scheduler.runFor(WARMUP_SECONDS * 1_000);
