@@ -9,7 +9,7 @@ import { KafkaError } from '../protocol/errors';
 import type { Random } from '../time/random';
 import type { Scheduler, Timer } from '../time/scheduler';
 import type { SteadyProducerSpec, SteadyProducerStatus } from '../host/contract';
-import { SteadyProducerSet } from '../host/steady-producer';
+import { Pacer, SteadyProducerSet } from '../host/steady-producer';
 import type { ClusterSnapshot } from '../view/snapshot';
 import type { ExternalClient } from './client';
 import { expandDrafts, partitionRecords, produceRecords, requireTopic } from './records';
@@ -21,8 +21,7 @@ class ExternalSteadyProducer {
   readonly status: SteadyProducerStatus;
   private timer: Timer | null = null;
   private inFlight = 0;
-  private owed = 0;
-  private lastTick: number;
+  private readonly pacer: Pacer;
   private stopped = false;
 
   constructor(
@@ -36,7 +35,7 @@ class ExternalSteadyProducer {
   ) {
     const now = scheduler.now();
     this.status = { ...spec, id, startedAt: now, sentRecords: 0, failedRecords: 0, lastError: null };
-    this.lastTick = now;
+    this.pacer = new Pacer(now);
     this.tick();
   }
 
@@ -49,12 +48,9 @@ class ExternalSteadyProducer {
     if (this.stopped) return;
     const now = this.scheduler.now();
     const rate = this.status.recordsPerSecond;
-    this.owed += ((now - this.lastTick) / 1000) * rate;
-    this.lastTick = now;
-    const due = Math.floor(this.owed);
-    this.owed -= due;
-    if (due > 0 && this.inFlight < Math.max(1, rate * 2)) void this.send(due, now);
-    this.timer = this.scheduler.schedule(Math.min(TICK_MS, Math.max(5, 1000 / rate)), () => this.tick());
+    const due = this.pacer.due(now, rate, this.inFlight);
+    if (due > 0) void this.send(due, now);
+    this.timer = this.scheduler.schedule(Pacer.nextTickMs(rate, 5, TICK_MS), () => this.tick());
   }
 
   private async send(count: number, now: number): Promise<void> {

@@ -23,12 +23,36 @@ const LINGER_MS = 5;
 /** Most steady producers at once. */
 export const MAX_STEADY_PRODUCERS = 20;
 
+/**
+ * A steady producer's pace, shared by the embedded and the attached cluster's producers: what
+ * the rate owes since the last tick, bounded by what is in flight (two seconds' worth) so that
+ * a cluster that cannot keep up costs dropped records, not a queue without limit.
+ */
+export class Pacer {
+  private owed = 0;
+
+  constructor(private lastTick: number) {}
+
+  /** Records to send now (0 while `inFlight` holds two seconds' worth: what is owed is dropped). */
+  due(now: number, rate: number, inFlight: number): number {
+    this.owed += ((now - this.lastTick) / 1000) * rate;
+    this.lastTick = now;
+    const due = Math.floor(this.owed);
+    this.owed -= due;
+    return inFlight < Math.max(1, rate * 2) ? due : 0;
+  }
+
+  /** The wait until the next tick: one record's time, within [`minMs`, `maxMs`]. */
+  static nextTickMs(rate: number, minMs: number, maxMs: number): number {
+    return Math.min(maxMs, Math.max(minMs, 1000 / rate));
+  }
+}
+
 class SteadyProducer {
   readonly status: SteadyProducerStatus;
   private timer: Timer | null = null;
   private inFlight = 0;
-  private owed = 0;
-  private lastTick: number;
+  private readonly pacer: Pacer;
   private readonly producer: Producer;
   private readonly templated: boolean;
 
@@ -41,7 +65,7 @@ class SteadyProducer {
   ) {
     const now = cluster.scheduler.now();
     this.status = { ...spec, id, startedAt: now, sentRecords: 0, failedRecords: 0, lastError: null };
-    this.lastTick = now;
+    this.pacer = new Pacer(now);
     this.producer = cluster.createProducer({ clientId: `brokerscope-steady-${id}`, acks: spec.acks, deliveryTimeoutMs: 30_000 });
     this.templated = hasPlaceholders(spec.key) || hasPlaceholders(spec.value);
     this.tick();
@@ -55,17 +79,9 @@ class SteadyProducer {
   private tick(): void {
     const now = this.cluster.scheduler.now();
     const rate = this.status.recordsPerSecond;
-    this.owed += ((now - this.lastTick) / 1000) * rate;
-    this.lastTick = now;
-    const due = Math.floor(this.owed);
-    if (due > 0 && this.inFlight < Math.max(1, rate * 2)) {
-      this.owed -= due;
-      this.send(due, now);
-    } else if (due > 0) {
-      // Backpressure: drop what is owed instead of queueing it.
-      this.owed -= due;
-    }
-    const interval = Math.min(TICK_MS, Math.max(LINGER_MS, 1000 / rate));
+    const due = this.pacer.due(now, rate, this.inFlight);
+    if (due > 0) this.send(due, now);
+    const interval = Pacer.nextTickMs(rate, LINGER_MS, TICK_MS);
     this.timer = this.cluster.scheduler.schedule(interval, () => this.tick());
   }
 
