@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     pool: 'forks',
+    // Pooled frame memory is overwritten when released, so a view read too late fails a test.
+    env: { BROKERSCOPE_POISON_FREED_FRAMES: '1' },
     projects: [
       {
         extends: true,

@@ -39,6 +39,7 @@ import {
 import { Partition } from './partition';
 import { ProducerStateManager, producerBatchAt } from './producer-state';
 import { ReplicaFetcher, type FetcherHost } from './replica-fetcher';
+import { framePool } from './frame-pool';
 import { TailCache, joinParts } from './tail-cache';
 import type { StatsCollector } from './stats';
 
@@ -636,9 +637,12 @@ export class Broker implements FetcherHost {
       if (p.fetchOffset > maxOffset && p.fetchOffset <= log.logEndOffset) return response; // Not yet visible.
       const inRange = p.fetchOffset >= log.logStartOffset && p.fetchOffset <= log.logEndOffset;
       const parts = inRange ? this.tailCache.readParts(partition.key, p.fetchOffset, maxBytes, maxOffset) : null;
-      // An in-process follower takes the cached views as they are; a consumer's answer is one buffer.
-      if (parts && replicaId >= 0) response.cachedParts = parts;
-      else if (parts) response.records = joinParts(parts);
+      // An in-process follower takes the cached views as they are, holding pooled memory until it
+      // has appended (ReplicaFetcher releases it); a consumer's answer is one buffer of its own.
+      if (parts && replicaId >= 0) {
+        for (const part of parts) framePool.retain(part.buffer);
+        response.cachedParts = parts;
+      } else if (parts) response.records = joinParts(parts);
       else response.records = log.read(p.fetchOffset, maxBytes, maxOffset).records;
     } catch (error) {
       if (!(error instanceof OffsetOutOfRangeError)) throw error;

@@ -17,6 +17,7 @@
  * A failed round or a session the leader does not know starts over with a full request.
  */
 import { LogAppendError } from '../log/log';
+import { framePool } from './frame-pool';
 import type { EpochEndOffsetRequest, EpochEndOffsetResponse, FetchPartitionRequest, FetchPartitionResponse, FetchRequest, FetchResponse } from './messages';
 import type { Partition } from './partition';
 
@@ -210,24 +211,33 @@ export class ReplicaFetcher {
     this.forgotten.clear();
     this.inFlight = true;
     this.host.sendFetch(this.leaderId, request, (response) => {
-      this.inFlight = false;
-      if (this.stopped) return;
-      if (!response) {
-        // A lost round may or may not have reached the leader: start over in full after the backoff.
-        this.sessionId = 0;
-        this.backOff([...this.entries.values()].filter((entry) => entry.state === 'fetching' && entry.delayedUntil === 0));
-      } else if (response.error) {
-        // The leader lost the session (it restarted) or refused its epoch: start over in full now.
-        this.sessionId = 0;
-      } else {
-        if (full) this.sessionId = response.sessionId ?? 0;
-        this.sessionEpoch = epoch + 1;
-        const failed: Entry[] = [];
-        for (const data of response.partitions) this.process(data, failed);
-        if (failed.length > 0) this.backOff(failed);
+      try {
+        this.onFetched(full, epoch, response);
+      } finally {
+        if (response) releaseCachedParts(response);
       }
-      this.wake();
     });
+  }
+
+  /** Takes the answer to a round (null: lost or timed out), then starts the next one. */
+  private onFetched(full: boolean, epoch: number, response: FetchResponse | null): void {
+    this.inFlight = false;
+    if (this.stopped) return;
+    if (!response) {
+      // A lost round may or may not have reached the leader: start over in full after the backoff.
+      this.sessionId = 0;
+      this.backOff([...this.entries.values()].filter((entry) => entry.state === 'fetching' && entry.delayedUntil === 0));
+    } else if (response.error) {
+      // The leader lost the session (it restarted) or refused its epoch: start over in full now.
+      this.sessionId = 0;
+    } else {
+      if (full) this.sessionId = response.sessionId ?? 0;
+      this.sessionEpoch = epoch + 1;
+      const failed: Entry[] = [];
+      for (const data of response.partitions) this.process(data, failed);
+      if (failed.length > 0) this.backOff(failed);
+    }
+    this.wake();
   }
 
   /** Whether an entry differs from what the session last told the leader (or was never told). */
@@ -351,5 +361,14 @@ export class ReplicaFetcher {
     this.dirty.delete(entry);
     const key = entry.partition.key;
     if (this.session.delete(key)) this.forgotten.add(key);
+  }
+}
+
+/** The leader's cached views in an answer were held for us until appended: let them go, once. */
+function releaseCachedParts(response: FetchResponse): void {
+  for (const data of response.partitions) {
+    if (!data.cachedParts) continue;
+    for (const part of data.cachedParts) framePool.release(part.buffer);
+    delete data.cachedParts;
   }
 }

@@ -8,8 +8,12 @@
  * Batches are kept as views of the buffers they arrived in (a produce request's frame holds
  * several partitions' batches): copying them would cost more than the rest of an append, most
  * of it in faulting in fresh memory. The budget counts each underlying buffer once, whole, for
- * as long as any view of it is held, so it bounds the memory really kept alive.
+ * as long as any view of it is held, so it bounds the memory really kept alive. A buffer from
+ * the frame pool is retained there for as long, and never handed out as it is but to a holder
+ * that retains it too (an in-process follower): `joinParts` copies it for anyone else.
  */
+
+import { framePool } from './frame-pool';
 
 interface Entry {
   key: string;
@@ -27,9 +31,12 @@ const EMPTY = Buffer.alloc(0);
 /** Default budget per broker: a few rounds of replication of a busy partition, little memory. */
 export const DEFAULT_TAIL_CACHE_BYTES = 8 * 1024 * 1024;
 
-/** Cached batches as one buffer (the one part itself when there is one: no copy). */
+/**
+ * Cached batches as one buffer of the caller's own: the one part itself when there is one and
+ * its memory is not the frame pool's (whose bytes are reused once the cache lets them go).
+ */
 export function joinParts(parts: Buffer[]): Buffer {
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return parts.length === 1 && !framePool.isPooled(parts[0]) ? parts[0] : Buffer.concat(parts);
 }
 
 export class TailCache {
@@ -133,7 +140,10 @@ export class TailCache {
   /** Counts a buffer in the budget when its first view is kept. */
   private hold(backing: ArrayBufferLike): void {
     const holders = this.holders.get(backing) ?? 0;
-    if (holders === 0) this.bytes += backing.byteLength;
+    if (holders === 0) {
+      this.bytes += backing.byteLength;
+      framePool.retain(backing);
+    }
     this.holders.set(backing, holders + 1);
   }
 
@@ -146,6 +156,7 @@ export class TailCache {
     else {
       this.holders.delete(entry.backing);
       this.bytes -= entry.backing.byteLength;
+      framePool.release(entry.backing);
     }
     entry.backing = EMPTY.buffer;
   }

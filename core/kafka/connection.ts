@@ -7,8 +7,9 @@
  * place in the order but gets no response. Anything malformed, oversized or unknown closes
  * this connection, with a log line naming the client and the reason, and touches nothing else.
  */
-import type { Socket } from 'node:net';
+import { Socket, type SocketConstructorOpts } from 'node:net';
 import { API_BY_KEY, ApiKey, type ApiSpec } from './apis';
+import { framePool } from '../broker/frame-pool';
 import { ProtocolError, Reader, Writer, decode, encode, isFlexible, type Message } from './protocol/codec';
 
 /** What a handler learns about the request besides its body. */
@@ -18,6 +19,12 @@ export interface RequestContext {
   correlationId: number;
   clientId: string | null;
   connection: KafkaConnection;
+  /**
+   * The request's bytes. A large one may come from the frame pool: the request's decoded
+   * fields are views of it, so it is reused only after `framePool.release(frame)`, which only
+   * the produce path calls (once the broker has appended). Other requests never release theirs.
+   */
+  frame: Buffer;
 }
 
 /** Answers a request; `respond(null)` sends nothing (acks=0) but releases the request's turn. */
@@ -29,6 +36,24 @@ export interface ConnectionLimits {
   maxRequestBytes: number;
   /** Requests read but not yet answered before the connection stops reading. */
   maxInFlightRequests: number;
+  /** Whether to read into buffers of our choosing where Node allows it (else 'data' events). */
+  directReads?: boolean;
+}
+
+/**
+ * A socket on `accepted`'s handle whose reads land in the buffers `target` returns, `onRead`
+ * told of each; null when the handle cannot be taken (the caller reads 'data' events then).
+ * `accepted` must not have started reading (its server pauses on connect). It keeps only its
+ * place in the server's count of connections, given up when ours closes.
+ */
+function adoptWithDirectReads(accepted: Socket, target: () => Buffer, onRead: (bytes: number, target: Buffer) => void): Socket | null {
+  const holder = accepted as unknown as { _handle?: object | null };
+  const handle = holder._handle;
+  if (!handle) return null;
+  holder._handle = null;
+  const socket = new Socket({ handle, onread: { buffer: target, callback: onRead } } as SocketConstructorOpts & { handle: object });
+  socket.once('close', () => accepted.destroy());
+  return socket;
 }
 
 interface Slot {
@@ -39,9 +64,20 @@ interface Slot {
 /** Lists an unknown ApiVersions version in v0 form (answered with UNSUPPORTED_VERSION). */
 const UNSUPPORTED_VERSION = 35;
 
+/** Reads between frames go here first; a frame's body is then read straight into its own buffer. */
+const SCRATCH_BYTES = 64 * 1024;
+
 export class KafkaConnection {
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
+  readonly socket: Socket;
+  /** Whether reads land in buffers the connection chose (else it copies from 'data' chunks). */
+  readonly directReads: boolean;
+  private readonly scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  /** The size prefix of the next frame while it is incomplete. */
+  private readonly head = Buffer.alloc(4);
+  private headFilled = 0;
+  /** The frame being read (its body, without the size prefix) and how much of it has arrived. */
+  private frame: Buffer | null = null;
+  private frameFilled = 0;
   private readonly slots: Slot[] = [];
   private closed = false;
   /** The client id of the latest request, for logs and the app. */
@@ -49,8 +85,15 @@ export class KafkaConnection {
   requests = 0;
   readonly connectedAt: number;
 
+  /**
+   * Takes over a socket the server accepted paused. Its reads go into buffers the connection
+   * chooses: once a frame's size is known, straight into that frame's own buffer (from the frame
+   * pool when large), so a produce request is copied once, by the kernel, and into memory
+   * already in use. Node offers this (`onread`) to sockets it creates, so the accepted socket's
+   * handle moves to one; where that is impossible the connection reads 'data' events instead.
+   */
   constructor(
-    readonly socket: Socket,
+    accepted: Socket,
     readonly brokerId: number,
     private readonly handler: RequestHandler,
     private readonly limits: ConnectionLimits,
@@ -59,11 +102,16 @@ export class KafkaConnection {
     now: number,
   ) {
     this.connectedAt = now;
+    const adopted = limits.directReads === false ? null : adoptWithDirectReads(accepted, () => this.readTarget(), (bytes, target) => this.onDirectRead(bytes, target));
+    this.directReads = adopted !== null;
+    this.socket = adopted ?? accepted;
+    const socket = this.socket;
+    if (!adopted) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close(null));
     socket.on('close', () => this.close(null));
     socket.on('drain', () => this.maybeResume());
+    socket.resume();
   }
 
   /** `address:port` of the client. */
@@ -71,67 +119,82 @@ export class KafkaConnection {
     return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.closed) return;
-    this.buffered.push(chunk);
-    this.bufferedBytes += chunk.length;
-    try {
-      this.readFrames();
-    } catch (error) {
-      this.close(error instanceof ProtocolError ? error.message : `internal error: ${(error as Error).message}`);
-    }
+  /** Where the next socket read goes: the rest of the frame or its size prefix, else the scratch buffer. */
+  private readTarget(): Buffer {
+    if (this.frame) return this.frame.subarray(this.frameFilled);
+    if (this.headFilled > 0) return this.head.subarray(this.headFilled);
+    return this.scratch;
   }
 
-  private readFrames(): void {
-    while (!this.closed && this.bufferedBytes >= 4) {
-      const size = this.peekSize();
-      if (size < 0 || size > this.limits.maxRequestBytes) {
-        throw new ProtocolError(`request of ${size} bytes is larger than socket.request.max.bytes (${this.limits.maxRequestBytes})`);
+  /** `bytes` were read into `target`, the buffer `readTarget` chose. */
+  private onDirectRead(bytes: number, target: Buffer): void {
+    if (this.closed) return;
+    this.guard(() => {
+      if (target === this.scratch) this.consume(this.scratch, bytes);
+      else if (this.frame) {
+        this.frameFilled += bytes;
+        if (this.frameFilled === this.frame.length) this.finishFrame();
+      } else {
+        this.headFilled += bytes;
+        if (this.headFilled === 4) this.startFrame(this.head.readInt32BE(0));
       }
-      if (this.bufferedBytes < 4 + size) return;
-      const frame = this.take(4 + size).subarray(4);
-      this.handleFrame(frame);
+    });
+  }
+
+  /** A chunk from a 'data' event (the fallback). */
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.guard(() => this.consume(chunk, chunk.length));
+  }
+
+  private guard(read: () => void): void {
+    try {
+      read();
+    } catch (error) {
+      this.close(error instanceof ProtocolError ? error.message : `internal error: ${(error as Error).message}`);
+      return;
     }
     this.maybePause();
   }
 
-  /** The size prefix of the next frame (at least 4 bytes are buffered). */
-  private peekSize(): number {
-    const first = this.buffered[0];
-    if (first.length >= 4) return first.readInt32BE(0);
-    const head = Buffer.alloc(4);
-    let filled = 0;
-    for (const chunk of this.buffered) {
-      filled += chunk.copy(head, filled, 0, Math.min(chunk.length, 4 - filled));
-      if (filled === 4) break;
+  /** Splits the first `end` bytes of `chunk` into frames; each frame is copied out (the chunk may be reused). */
+  private consume(chunk: Buffer, end: number): void {
+    let pos = 0;
+    while (pos < end && !this.closed) {
+      if (this.frame) {
+        const count = Math.min(end - pos, this.frame.length - this.frameFilled);
+        chunk.copy(this.frame, this.frameFilled, pos, pos + count);
+        this.frameFilled += count;
+        pos += count;
+        if (this.frameFilled === this.frame.length) this.finishFrame();
+      } else if (this.headFilled > 0 || end - pos < 4) {
+        const count = Math.min(end - pos, 4 - this.headFilled);
+        chunk.copy(this.head, this.headFilled, pos, pos + count);
+        this.headFilled += count;
+        pos += count;
+        if (this.headFilled === 4) this.startFrame(this.head.readInt32BE(0));
+      } else {
+        this.startFrame(chunk.readInt32BE(pos));
+        pos += 4;
+      }
     }
-    return head.readInt32BE(0);
   }
 
-  /**
-   * Removes the next `n` bytes. A frame inside one socket read is a view of it; one spread over
-   * several reads is copied once into a buffer of its own size (never with the bytes after it,
-   * which would be copied again for the next frame).
-   */
-  private take(n: number): Buffer {
-    this.bufferedBytes -= n;
-    const first = this.buffered[0];
-    if (first.length >= n) {
-      if (first.length === n) this.buffered.shift();
-      else this.buffered[0] = first.subarray(n);
-      return first.subarray(0, n);
+  /** A size prefix has arrived: the frame's buffer, from the frame pool when it is large. */
+  private startFrame(size: number): void {
+    this.headFilled = 0;
+    if (size < 0 || size > this.limits.maxRequestBytes) {
+      throw new ProtocolError(`request of ${size} bytes is larger than socket.request.max.bytes (${this.limits.maxRequestBytes})`);
     }
-    const frame = Buffer.allocUnsafeSlow(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.buffered[0];
-      const used = Math.min(chunk.length, n - filled);
-      chunk.copy(frame, filled, 0, used);
-      filled += used;
-      if (used === chunk.length) this.buffered.shift();
-      else this.buffered[0] = chunk.subarray(used);
-    }
-    return frame;
+    this.frame = framePool.acquire(size);
+    this.frameFilled = 0;
+    if (size === 0) this.finishFrame();
+  }
+
+  private finishFrame(): void {
+    const frame = this.frame!;
+    this.frame = null;
+    this.handleFrame(frame);
   }
 
   private handleFrame(frame: Buffer): void {
@@ -159,7 +222,7 @@ export class KafkaConnection {
     this.clientId = clientId;
     this.requests++;
     this.slots.push(slot);
-    const context: RequestContext = { apiKey, apiVersion, correlationId, clientId, connection: this };
+    const context: RequestContext = { apiKey, apiVersion, correlationId, clientId, connection: this, frame };
     let answered = false;
     this.handler(body, context, (response) => {
       if (answered || this.closed) return;
@@ -209,16 +272,7 @@ export class KafkaConnection {
 
   private maybeResume(): void {
     if (this.closed || !this.socket.isPaused()) return;
-    if (this.slots.length < this.limits.maxInFlightRequests && this.socket.writableLength <= 64 << 20) {
-      this.socket.resume();
-      if (this.bufferedBytes >= 4) {
-        try {
-          this.readFrames();
-        } catch (error) {
-          this.close((error as Error).message);
-        }
-      }
-    }
+    if (this.slots.length < this.limits.maxInFlightRequests && this.socket.writableLength <= 64 << 20) this.socket.resume();
   }
 
   /** Closes the connection; a reason is logged with the client's name and address. */
@@ -227,7 +281,7 @@ export class KafkaConnection {
     this.closed = true;
     if (reason) this.log(`broker ${this.brokerId}: closing connection from ${printable(this.clientId ?? 'unknown client')} (${this.remoteAddress}): ${printable(reason)}`);
     this.socket.destroy();
-    this.buffered = [];
+    this.frame = null;
     this.slots.length = 0;
     this.onClose(this);
   }

@@ -22,6 +22,8 @@ export interface KafkaServerOptions {
   maxRequestBytes?: number;
   /** Where connection problems are reported (default: stderr). */
   log?: (line: string) => void;
+  /** Read sockets into buffers of our choosing (default), or take Node's 'data' chunks. */
+  directReads?: boolean;
 }
 
 /** A connected client, as the app lists it. */
@@ -52,7 +54,7 @@ export class KafkaServer {
   ) {
     this.host = options.host ?? '127.0.0.1';
     this.basePort = options.basePort ?? 9092;
-    this.limits = { maxRequestBytes: options.maxRequestBytes ?? 104_857_600, maxInFlightRequests: 64 };
+    this.limits = { maxRequestBytes: options.maxRequestBytes ?? 104_857_600, maxInFlightRequests: 64, directReads: options.directReads ?? true };
     this.log = options.log ?? ((line) => console.error(line));
   }
 
@@ -84,6 +86,11 @@ export class KafkaServer {
     return this.servers.get(brokerId)?.listening ?? false;
   }
 
+  /** The open connections themselves. */
+  openConnections(): KafkaConnection[] {
+    return [...this.connections.values()].flatMap((set) => [...set]);
+  }
+
   /** Every open client connection. */
   clients(): ConnectedClient[] {
     const result: ConnectedClient[] = [];
@@ -95,7 +102,8 @@ export class KafkaServer {
 
   private open(brokerId: number): Promise<void> {
     if (this.closed || this.servers.has(brokerId)) return this.opening.get(brokerId) ?? Promise.resolve();
-    const server = createServer((socket) => this.accept(brokerId, socket));
+    // Paused: each connection takes the socket over to choose where its reads land.
+    const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(brokerId, socket));
     this.servers.set(brokerId, server);
     const wanted = this.ports.get(brokerId) ?? (this.basePort === 0 ? 0 : this.basePort + brokerId - 1);
     const opening = new Promise<void>((resolve, reject) => {

@@ -4,28 +4,37 @@
  * version answered in v0 form, and bad frames closing only their own connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framePool } from '../../core/broker/frame-pool';
 import { ApiKey } from '../../core/kafka/apis';
-import { encodeRecordBatch } from '../../core/protocol/records';
+import { decodeRecordBatches, encodeRecordBatch } from '../../core/protocol/records';
 import { RawClient, requestFrame, startCluster, waitFor, type ListeningCluster } from './harness';
 
-let env: ListeningCluster;
+// Both ways of reading a socket: into buffers the connection chooses, and Node's 'data' chunks.
+describe.each([
+  { reads: 'direct reads', directReads: true },
+  { reads: "'data' events", directReads: false },
+])('Kafka listener framing, $reads', ({ directReads }) => {
+  let env: ListeningCluster;
+  let poisoned: boolean;
 
-beforeAll(async () => {
-  env = await startCluster();
-  env.cluster.createTopic({ name: 'raw', partitions: 1, replicationFactor: 3 });
-  await waitFor(() => env.cluster.snapshot().topics[0].partitions[0].leader > 0);
-}, 30_000);
+  beforeAll(async () => {
+    poisoned = framePool.poison;
+    framePool.poison = true;
+    env = await startCluster({ server: { directReads } });
+    env.cluster.createTopic({ name: 'raw', partitions: 1, replicationFactor: 3 });
+    await waitFor(() => env.cluster.snapshot().topics[0].partitions[0].leader > 0);
+  }, 30_000);
 
-afterAll(async () => {
-  await env.stop();
-});
+  afterAll(async () => {
+    framePool.poison = poisoned;
+    await env.stop();
+  });
 
-function leaderAddress(): string {
-  const leader = env.cluster.snapshot().topics.find((t) => t.name === 'raw')!.partitions[0].leader;
-  return `127.0.0.1:${env.server.portOf(leader)}`;
-}
+  function leaderAddress(): string {
+    const leader = env.cluster.snapshot().topics.find((t) => t.name === 'raw')!.partitions[0].leader;
+    return `127.0.0.1:${env.server.portOf(leader)}`;
+  }
 
-describe('Kafka listener framing', () => {
   it('answers ApiVersions v0..v3 with the supported table, and an unknown version in v0 form with UNSUPPORTED_VERSION', async () => {
     const client = await RawClient.connect(env.bootstrap.split(',')[0]);
     for (let v = 0; v <= 3; v++) client.write(requestFrame(ApiKey.ApiVersions, v, 100 + v, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' }));
@@ -57,6 +66,42 @@ describe('Kafka listener framing', () => {
     await waitFor(() => client.frames.length === 3);
     expect([0, 1, 2].map((i) => client.response(i, ApiKey.Metadata, 1).correlationId)).toEqual([1, 2, 3]);
     expect(client.response(0, ApiKey.Metadata, 1).body.topics[0].name).toBe('raw');
+    client.close();
+  });
+
+  it('reads large produce frames sent in odd pieces into their own buffers, and every replica gets them intact', async () => {
+    const client = await RawClient.connect(leaderAddress());
+    const partition = () => env.cluster.snapshot().topics.find((t) => t.name === 'raw')!.partitions[0];
+    const before = partition().logEndOffset;
+    const acquired = framePool.counts.acquired;
+    const frames: Buffer[] = [];
+    for (let n = 0; n < 12; n++) {
+      const records = encodeRecordBatch(
+        Array.from({ length: 400 }, (_, i) => ({ value: Buffer.from(`large ${n}:${i} `.padEnd(500, String.fromCharCode(97 + n))) })),
+        { timestamp: Date.now() },
+      );
+      frames.push(requestFrame(ApiKey.Produce, 7, n, { transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: 'raw', partitionData: [{ index: 0, records }] }] }));
+    }
+    const bytes = Buffer.concat(frames);
+    // Pieces that end inside size prefixes, headers and bodies, and some that hold several frames.
+    for (let at = 0, piece = 1; at < bytes.length; at += piece, piece = (piece * 7919 + 3) % 300_000 || 1) client.write(bytes.subarray(at, at + piece));
+    await waitFor(() => client.frames.length === frames.length, 20_000, 'produce answers');
+    for (let n = 0; n < frames.length; n++) {
+      const { correlationId, body } = client.response(n, ApiKey.Produce, 7);
+      expect(correlationId).toBe(n);
+      expect(body.responses[0].partitionResponses[0].errorCode).toBe(0);
+    }
+    expect(framePool.counts.acquired - acquired).toBeGreaterThanOrEqual(frames.length);
+    expect(env.server.openConnections().every((connection) => connection.directReads === directReads)).toBe(true);
+    await waitFor(() => partition().highWatermark === before + 4_800 && partition().isr.length === 3, 20_000, 'replicated');
+    const replicas = [...env.cluster.brokers.values()].map((broker) => {
+      const log = broker.partitions.get('raw-0')!.log;
+      return log.read(before, 1 << 30, log.logEndOffset).records;
+    });
+    const values = decodeRecordBatches(replicas[0]).flatMap((batch) => batch.records.map((record) => record.value!.toString()));
+    expect(values).toHaveLength(4_800);
+    expect(values.filter((value, k) => !value.startsWith(`large ${Math.floor(k / 400)}:${k % 400} `))).toEqual([]);
+    for (const replica of replicas) expect(replica.equals(replicas[0])).toBe(true);
     client.close();
   });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Cluster, type ClusterSettings } from '../../core/index';
 import { API_BY_KEY } from '../../core/kafka/apis';
 import { Reader, Writer, decode, encode, isFlexible, type Message } from '../../core/kafka/protocol/codec';
-import { KafkaServer } from '../../core/kafka/server';
+import { KafkaServer, type KafkaServerOptions } from '../../core/kafka/server';
 
 /** A running cluster with listeners. */
 export interface ListeningCluster {
@@ -30,7 +30,7 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
 }
 
 /** Starts a cluster with listeners on free ports. */
-export async function startCluster(options: { brokers?: number; settings?: Partial<ClusterSettings>; dataDir?: string } = {}): Promise<ListeningCluster> {
+export async function startCluster(options: { brokers?: number; settings?: Partial<ClusterSettings>; dataDir?: string; server?: KafkaServerOptions } = {}): Promise<ListeningCluster> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'brokerscope-protocol-'));
   const cluster = Cluster.create({
     dataDir,
@@ -39,7 +39,7 @@ export async function startCluster(options: { brokers?: number; settings?: Parti
     settings: { brokerSessionTimeoutMs: 2_000, brokerHeartbeatIntervalMs: 300, replicaLagTimeMaxMs: 3_000, ...options.settings },
   });
   const logs: string[] = [];
-  const server = new KafkaServer(cluster, { basePort: 0, log: (line) => logs.push(line) });
+  const server = new KafkaServer(cluster, { basePort: 0, log: (line) => logs.push(line), ...options.server });
   await waitFor(() => cluster.controllerId >= 0 && [...cluster.brokers.values()].every((b) => b.state === 'running'), 20_000, 'cluster ready');
   await server.start();
   return {

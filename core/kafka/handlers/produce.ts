@@ -4,6 +4,7 @@
  * acks=0 gets no response at all; acks=all answers once the in-sync replicas have the records.
  */
 import type { ProducePartitionData } from '../../broker/messages';
+import { framePool } from '../../broker/frame-pool';
 import { resolveTopicConfig } from '../../config/topic-config';
 import { validateProducerRecords, type BatchRejection } from '../validate';
 import type { Message } from '../protocol/codec';
@@ -35,6 +36,16 @@ export const produce: Handler = (ctx, request, respond) => {
       if (c.rejection) rejected.set(`${c.topic}\u0000${c.partition}`, c.rejection);
       else valid.push({ topic: c.topic, partition: c.partition, records: c.records! });
     }
+    try {
+      handle(valid, rejected);
+    } finally {
+      // Appended (the log has its own copy, the tail cache its own reference) or refused: the
+      // request's hold on its frame ends here.
+      framePool.release(ctx.context.frame.buffer);
+    }
+  }).catch((error: unknown) => ctx.context.connection.close(`internal error in Produce: ${(error as Error).message}`));
+
+  function handle(valid: ProducePartitionData[], rejected: Map<string, BatchRejection>): void {
     ctx.broker.handleProduce({ acks: acks as 0 | 1 | -1, timeoutMs: request.timeoutMs, partitions: valid, crcVerified: true }, (results) => {
       if (acks === 0) return;
       const byKey = new Map(results.map((r) => [`${r.topic}\u0000${r.partition}`, r]));
@@ -48,7 +59,7 @@ export const produce: Handler = (ctx, request, respond) => {
         }),
       );
     });
-  }).catch((error: unknown) => ctx.context.connection.close(`internal error in Produce: ${(error as Error).message}`));
+  }
 };
 
 function responseFor(request: Message, answer: (topic: string, partition: number) => Record<string, unknown>) {
