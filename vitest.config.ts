@@ -14,7 +14,15 @@ export default defineConfig({
       {
         // The UI in real Chromium against `npm run serve`; the window is built once first.
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/build-once.ts'], testTimeout: 90_000, hookTimeout: 90_000 },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/build-once.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          // The window waits on conditions; on two cores shared with the unit tests, a second may not be enough.
+          expect: { poll: { timeout: 15_000 } },
+        },
       },
     ],
   },

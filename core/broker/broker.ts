@@ -39,7 +39,7 @@ import {
 import { Partition } from './partition';
 import { ProducerStateManager, producerBatchAt } from './producer-state';
 import { ReplicaFetcher, type FetcherHost } from './replica-fetcher';
-import { framePool } from './frame-pool';
+import { framePool } from '../log/frame-pool';
 import { TailCache, joinParts } from './tail-cache';
 import type { StatsCollector } from './stats';
 

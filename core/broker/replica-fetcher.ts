@@ -17,7 +17,7 @@
  * A failed round or a session the leader does not know starts over with a full request.
  */
 import { LogAppendError } from '../log/log';
-import { framePool } from './frame-pool';
+import { framePool } from '../log/frame-pool';
 import type { EpochEndOffsetRequest, EpochEndOffsetResponse, FetchPartitionRequest, FetchPartitionResponse, FetchRequest, FetchResponse } from './messages';
 import type { Partition } from './partition';
 
@@ -214,7 +214,7 @@ export class ReplicaFetcher {
       try {
         this.onFetched(full, epoch, response);
       } finally {
-        if (response) releaseCachedParts(response);
+        if (response) releaseAnswer(response);
       }
     });
   }
@@ -364,11 +364,18 @@ export class ReplicaFetcher {
   }
 }
 
-/** The leader's cached views in an answer were held for us until appended: let them go, once. */
-function releaseCachedParts(response: FetchResponse): void {
+/**
+ * What the leader's answer held for us until we appended: its cached views (retained for us),
+ * and records it read from its log for this answer alone. Let them go, once.
+ */
+function releaseAnswer(response: FetchResponse): void {
   for (const data of response.partitions) {
-    if (!data.cachedParts) continue;
-    for (const part of data.cachedParts) framePool.release(part.buffer);
-    delete data.cachedParts;
+    if (data.cachedParts) {
+      for (const part of data.cachedParts) framePool.release(part.buffer);
+      delete data.cachedParts;
+    } else if (framePool.isPooled(data.records)) {
+      framePool.release(data.records.buffer);
+      data.records = Buffer.alloc(0);
+    }
   }
 }

@@ -13,7 +13,7 @@
  * that retains it too (an in-process follower): `joinParts` copies it for anyone else.
  */
 
-import { framePool } from './frame-pool';
+import { framePool } from '../log/frame-pool';
 
 interface Entry {
   key: string;

@@ -9,7 +9,7 @@
  */
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { API_BY_KEY, ApiKey, type ApiSpec } from './apis';
-import { framePool } from '../broker/frame-pool';
+import { framePool } from '../log/frame-pool';
 import { ProtocolError, Reader, Writer, decode, encode, isFlexible, type Message } from './protocol/codec';
 
 /** What a handler learns about the request besides its body. */
@@ -59,6 +59,20 @@ function adoptWithDirectReads(accepted: Socket, target: () => Buffer, onRead: (b
 interface Slot {
   frames: Buffer[] | null;
   done: boolean;
+  /** Pooled memory the response's frames are views of, released once the socket is done with them. */
+  pooled?: ArrayBufferLike[];
+}
+
+const POOLED = Symbol('pooled memory of the response');
+
+/**
+ * Marks pooled memory a response's bytes are views of and that the response alone holds (a
+ * consumer's records read from a log): the connection gives it back to the frame pool once the
+ * socket has written the response (or dropped it).
+ */
+export function releaseAfterWrite(response: Message, memory: ArrayBufferLike[]): Message {
+  if (memory.length > 0) (response as { [POOLED]?: ArrayBufferLike[] })[POOLED] = memory;
+  return response;
 }
 
 /** Lists an unknown ApiVersions version in v0 form (answered with UNSUPPORTED_VERSION). */
@@ -248,6 +262,7 @@ export class KafkaConnection {
       const frames = writer.finish();
       frames[0].writeInt32BE(writer.size - 4, 0);
       slot.frames = frames;
+      slot.pooled = (response as { [POOLED]?: ArrayBufferLike[] })[POOLED];
     }
     this.flush();
   }
@@ -260,7 +275,11 @@ export class KafkaConnection {
       if (!slot.frames) continue;
       if (!wrote) this.socket.cork();
       wrote = true;
-      for (const frame of slot.frames) this.socket.write(frame);
+      const last = slot.frames.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(slot.frames[i]);
+      // Called once the bytes are written or dropped (the socket closed): either way, done with.
+      const pooled = slot.pooled;
+      this.socket.write(slot.frames[last], pooled && (() => pooled.forEach((memory) => framePool.release(memory))));
     }
     if (wrote) this.socket.uncork();
     this.maybeResume();

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
+import { framePool } from './frame-pool';
 import type { FileHandle, Storage } from './storage';
 
 /** Whether an fs error means "no such file or directory". */
@@ -48,7 +49,8 @@ class FsFileHandle implements FileHandle {
   read(position: number, length: number): Buffer {
     this.checkOpen();
     const wanted = Math.max(0, Math.min(length, this.length - position));
-    const buf = Buffer.allocUnsafe(wanted);
+    // Large reads (a consumer's fetch) in reused memory: a holder who gives it back makes it warm.
+    const buf = framePool.acquire(wanted);
     let filled = 0;
     while (filled < wanted) {
       const count = fs.readSync(this.fd, buf, filled, wanted - filled, position + filled);

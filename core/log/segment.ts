@@ -256,10 +256,14 @@ export class LogSegment {
    * Null when no batch here ends at or after `startOffset`.
    */
   read(startOffset: number, maxBytes: number, maxOffset: number): SegmentRead | null {
-    const reader = new ChunkReader(this.file, this.file.size(), this.settings.indexIntervalBytes + Math.max(maxBytes, 0) + RECORD_BATCH_OVERHEAD);
-    const first = this.findBatch(reader, startOffset);
+    // The index points at the batch before the one wanted as often as not, and that batch may be
+    // large: find the first batch with small reads, then read from it, once, what may be returned.
+    const size = this.file.size();
+    const first = this.findBatch(new ChunkReader(this.file, size, this.settings.indexIntervalBytes + RECORD_BATCH_OVERHEAD), startOffset);
     if (first === null) return null;
     if (first.lastOffset >= maxOffset) return { records: Buffer.alloc(0), firstOffset: startOffset };
+    const reader = new ChunkReader(this.file, size, Math.max(maxBytes, first.size) + RECORD_BATCH_OVERHEAD);
+    reader.ensure(first.position, first.size);
     let end = first.position + first.size;
     // Stop before reading past maxBytes just to look at a batch that could not fit anyway.
     while (end - first.position + RECORD_BATCH_OVERHEAD <= maxBytes && reader.ensure(end, RECORD_BATCH_OVERHEAD)) {

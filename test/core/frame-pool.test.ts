@@ -3,7 +3,7 @@
  * never gives back is simply not reused.
  */
 import { describe, expect, it } from 'vitest';
-import { FramePool, MAX_POOLED_BYTES, MIN_POOLED_BYTES } from '../../core/broker/frame-pool';
+import { FramePool, MAX_POOLED_BYTES, MIN_POOLED_BYTES } from '../../core/log/frame-pool';
 
 describe('FramePool', () => {
   it('leaves small and huge frames to ordinary allocation', () => {

@@ -4,7 +4,7 @@
  * version answered in v0 form, and bad frames closing only their own connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { framePool } from '../../core/broker/frame-pool';
+import { framePool } from '../../core/log/frame-pool';
 import { ApiKey } from '../../core/kafka/apis';
 import { decodeRecordBatches, encodeRecordBatch } from '../../core/protocol/records';
 import { RawClient, requestFrame, startCluster, waitFor, type ListeningCluster } from './harness';
@@ -102,6 +102,33 @@ describe.each([
     expect(values).toHaveLength(4_800);
     expect(values.filter((value, k) => !value.startsWith(`large ${Math.floor(k / 400)}:${k % 400} `))).toEqual([]);
     for (const replica of replicas) expect(replica.equals(replicas[0])).toBe(true);
+    client.close();
+  });
+
+  it('serves consumers from pooled log reads, reused only once each answer is written', async () => {
+    const client = await RawClient.connect(leaderAddress());
+    // The 12 batches of 400 records the test above wrote; a fetch inside a batch reads the log (not the tail cache).
+    const first = env.cluster.snapshot().topics.find((t) => t.name === 'raw')!.partitions[0].highWatermark - 4_800;
+    const fetchAt = (offset: number, id: number) =>
+      requestFrame(ApiKey.Fetch, 4, id, {
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0,
+        topics: [{ topic: 'raw', partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 100_000 }] }],
+      });
+    const reused = framePool.counts.reused;
+    for (let round = 0; round < 3; round++) {
+      // Pipelined: later fetches read into memory that earlier answers gave back once written.
+      client.write(Buffer.concat(Array.from({ length: 12 }, (_, n) => fetchAt(first + 400 * n + 1 + round, n))));
+      await waitFor(() => client.frames.length === 12, 10_000, 'fetch answers');
+      for (let n = 0; n < 12; n++) {
+        const batches = decodeRecordBatches(client.response(n, ApiKey.Fetch, 4).body.responses[0].partitions[0].records);
+        expect(batches).toHaveLength(1);
+        const values = batches[0].records.map((record) => record.value!.toString());
+        expect(values.filter((value, i) => !value.startsWith(`large ${n}:${i} `))).toEqual([]);
+        expect(values).toHaveLength(400);
+      }
+      client.frames.length = 0;
+    }
+    expect(framePool.counts.reused).toBeGreaterThan(reused);
     client.close();
   });
 

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TAIL_CACHE_BYTES } from '../../core/broker/tail-cache';
-import { framePool } from '../../core/broker/frame-pool';
+import { framePool } from '../../core/log/frame-pool';
 import { encodeRecordBatch } from '../../core/index';
 import { decodeRecordBatches } from '../../core/protocol/records';
 import { Sim } from './harness';

@@ -6,6 +6,8 @@
  * last fetched epoch is checked and a diverging epoch reported, as Kafka does (KIP-320).
  */
 import type { FetchPartitionRequest } from '../../broker/messages';
+import { framePool } from '../../log/frame-pool';
+import { releaseAfterWrite } from '../connection';
 import { code, type Handler } from './context';
 
 interface TopicRequest {
@@ -29,7 +31,9 @@ export const fetch: Handler = (ctx, request, respond) => {
   const maxWaitMs = diverging.size > 0 ? 0 : Math.max(0, request.maxWaitMs);
   ctx.broker.handleFetch({ replicaId: -1, maxWaitMs, minBytes: Math.max(0, request.minBytes), maxBytes, partitions }, (response) => {
     const byKey = new Map(response.partitions.map((p) => [`${p.topic}\u0000${p.partition}`, p]));
-    respond({
+    // Records read from a log for this answer alone may be pooled memory: reused once written.
+    const pooled = response.partitions.filter((p) => framePool.isPooled(p.records)).map((p) => p.records.buffer);
+    respond(releaseAfterWrite({
       throttleTimeMs: 0,
       errorCode: 0,
       sessionId: 0,
@@ -53,7 +57,7 @@ export const fetch: Handler = (ctx, request, respond) => {
           };
         }),
       })),
-    });
+    }, pooled));
   });
 };
 

@@ -4,7 +4,7 @@
  * acks=0 gets no response at all; acks=all answers once the in-sync replicas have the records.
  */
 import type { ProducePartitionData } from '../../broker/messages';
-import { framePool } from '../../broker/frame-pool';
+import { framePool } from '../../log/frame-pool';
 import { resolveTopicConfig } from '../../config/topic-config';
 import { validateProducerRecords, type BatchRejection } from '../validate';
 import type { Message } from '../protocol/codec';
