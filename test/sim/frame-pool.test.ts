@@ -3,10 +3,15 @@
  * a pooled buffer that the leader's tail cache keeps as views and hands to followers without a
  * copy (and without a second CRC check). This drives the leader as the listener does, with
  * frames from the pool released after each append and released memory poisoned, while every
- * follower's answer is still in flight and the cache evicts and the pool reuses underneath it:
- * every replica must still end up byte-identical to what was produced.
+ * follower's answer is still in flight and the cache evicts and the pool reuses underneath it.
+ * One follower starts late and catches up from the leader's files, read into pooled memory that
+ * it gives back once appended. Every replica must still end up byte-identical to what was produced.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileStorage } from '../../core/log/file-storage';
 import { DEFAULT_TAIL_CACHE_BYTES } from '../../core/broker/tail-cache';
 import { framePool } from '../../core/log/frame-pool';
 import { encodeRecordBatch } from '../../core/index';
@@ -30,12 +35,16 @@ describe('pooled produce frames', () => {
   });
 
   it('reach every replica intact while the cache evicts them and the pool reuses their memory', () => {
-    const sim = new Sim();
+    // Real files: a follower that starts late catches up from the leader's log, read into pooled memory.
+    const dir = mkdtempSync(join(tmpdir(), 'brokerscope-frame-pool-'));
+    const sim = new Sim({ storage: new FileStorage(dir) });
     sim.createTopic('pooled', 1, 3);
     sim.until(() => sim.cluster.snapshot().topics[0].partitions[0].isr.length === 3, 30_000, 'in sync');
     // Answers take 20 ms to reach followers: the leader appends a cache's worth meanwhile.
     sim.cluster.network.baseLatencyMs = 20;
     const leader = sim.cluster.brokers.get(sim.cluster.snapshot().topics[0].partitions[0].leader)!;
+    const late = sim.cluster.snapshot().topics[0].partitions[0].replicas.find((id) => id !== leader.id && id !== sim.cluster.controllerId)!;
+    sim.cluster.stopBroker(late);
     const reusedBefore = framePool.counts.reused;
     const frameBytes = 300_000;
     const rounds = Math.ceil((1.5 * DEFAULT_TAIL_CACHE_BYTES) / frameBytes);
@@ -55,6 +64,7 @@ describe('pooled produce frames', () => {
         expect(error).toBeNull();
       }
       sim.run(5);
+      if (round === 1) sim.cluster.startBroker(late);
     }
     expect(framePool.counts.reused - reusedBefore).toBeGreaterThan(rounds);
     sim.until(() => {
@@ -67,5 +77,7 @@ describe('pooled produce frames', () => {
     expect(values).toHaveLength(sent);
     expect(values.filter((value, i) => !value.startsWith(`value ${i} `))).toEqual([]);
     for (const id of sim.cluster.brokers.keys()) expect(storedBatches(sim, id, 'pooled-0').equals(expected), `replica on broker ${id}`).toBe(true);
+    sim.cluster.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { Cluster, KAFKA_DEFAULTS, MemoryStorage, SimScheduler, type ClusterSettings, type ProducerRecord, type RecordMetadata } from '../../core/index';
 import type { KafkaError } from '../../core/protocol/errors';
 import { decodeRecordBatches } from '../../core/protocol/records';
+import type { Storage } from '../../core/log/storage';
 import { groupCoordinatorOf } from '../../core/group/coordinator';
 import { CONSUMER_PROTOCOL_TYPE, decodeAssignment } from '../../core/group/consumer-protocol';
 
@@ -15,7 +16,8 @@ export interface SimOptions {
   brokers?: number;
   seed?: number;
   settings?: Partial<ClusterSettings>;
-  storage?: MemoryStorage;
+  /** In memory unless given (a FileStorage runs the real file path on the simulated clock). */
+  storage?: Storage;
   scheduler?: SimScheduler;
   checkInvariants?: boolean;
 }
@@ -23,7 +25,7 @@ export interface SimOptions {
 /** A simulated cluster with helpers. */
 export class Sim {
   readonly scheduler: SimScheduler;
-  readonly storage: MemoryStorage;
+  readonly storage: Storage;
   cluster: Cluster;
   readonly seed: number;
   private readonly options: SimOptions;
