@@ -30,6 +30,7 @@ import {
   type FetchRequest,
   type FetchPartitionRequest,
   type FetchPartitionResponse,
+  partitionKey,
   type FetchResponse,
   type ListOffsetsPartitionRequest,
   type ListOffsetsPartitionResponse,
@@ -567,10 +568,16 @@ export class Broker implements FetcherHost {
     this.fetchManager.serve(request, respond);
   }
 
+  /** The partition a follower's fetch names, if this broker leads it in the epoch the follower knows. */
+  private ledFor(p: FetchPartitionRequest): Partition | null {
+    const partition = this.partitions.get(partitionKey(p));
+    return partition && partition.role === 'leader' && p.currentLeaderEpoch === partition.leaderEpoch ? partition : null;
+  }
+
   /** Records a follower's fetch of one partition (Kafka's Partition.updateFollowerFetchState), then the ISR and high watermark. */
   recordFollowerFetch(replicaId: number, p: FetchPartitionRequest, now: number): void {
-    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
-    if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) return;
+    const partition = this.ledFor(p);
+    if (!partition) return;
     const moved = partition.updateFollowerFetchState(replicaId, p.fetchOffset, now);
     // An in-sync follower that fetched from where it was changes neither the ISR nor the high
     // watermark (both depend only on replicas' log end offsets): the common case of a follower
@@ -591,8 +598,8 @@ export class Broker implements FetcherHost {
    * every append.
    */
   recordOmittedFollowerFetch(replicaId: number, p: FetchPartitionRequest, fetchTimeMs: number): void {
-    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
-    if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) return;
+    const partition = this.ledFor(p);
+    if (!partition) return;
     const state = partition.followers.get(replicaId);
     if (!state || state.logEndOffset !== p.fetchOffset || p.fetchOffset !== partition.logEndOffset || fetchTimeMs <= state.lastFetchTimeMs) return;
     partition.updateFollowerFetchState(replicaId, p.fetchOffset, fetchTimeMs);
@@ -605,8 +612,8 @@ export class Broker implements FetcherHost {
    * Errors settle: the follower backs off and forgets the partition, or truncates.
    */
   isFollowerUnsettled(replicaId: number, p: FetchPartitionRequest): boolean {
-    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
-    if (!partition || partition.role !== 'leader' || p.currentLeaderEpoch !== partition.leaderEpoch) return false;
+    const partition = this.ledFor(p);
+    if (!partition) return false;
     const log = partition.log;
     if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) return false;
     return p.fetchOffset < log.logEndOffset || !partition.registration.isr.includes(replicaId);
@@ -653,7 +660,7 @@ export class Broker implements FetcherHost {
 
   /** Whether a fetch of `p` would now find records or an error, without reading (DelayedFetch's check). */
   hasNews(replicaId: number, p: FetchRequest['partitions'][number]): boolean {
-    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
+    const partition = this.partitions.get(partitionKey(p));
     if (!partition || partition.role !== 'leader' || (p.currentLeaderEpoch >= 0 && p.currentLeaderEpoch !== partition.leaderEpoch)) return true;
     const end = replicaId >= 0 ? partition.log.logEndOffset : partition.highWatermark;
     return p.fetchOffset < end || p.fetchOffset > partition.log.logEndOffset || p.fetchOffset < partition.log.logStartOffset;
@@ -662,7 +669,7 @@ export class Broker implements FetcherHost {
   /** Whether the partition's high watermark or log start moved past what a fetcher knows. */
   hasMovedOn(p: FetchRequest['partitions'][number]): boolean {
     if (p.knownHighWatermark === undefined) return false;
-    const partition = this.partitions.get(p.key ?? `${p.topic}-${p.partition}`);
+    const partition = this.partitions.get(partitionKey(p));
     if (!partition) return true;
     return partition.highWatermark !== p.knownHighWatermark || (p.knownLogStartOffset !== undefined && partition.log.logStartOffset > p.knownLogStartOffset);
   }

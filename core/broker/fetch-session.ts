@@ -18,7 +18,7 @@
  * latest request is made then (`recordOmittedFetch`), exactly as Kafka made it.
  */
 import type { KafkaErrorName } from '../protocol/errors';
-import { fetchedBytes, type FetchPartitionRequest, type FetchPartitionResponse, type FetchRequest, type FetchResponse } from './messages';
+import { fetchedBytes, partitionKey, type FetchPartitionRequest, type FetchPartitionResponse, type FetchRequest, type FetchResponse } from './messages';
 
 /** What the fetch manager needs from its broker. */
 export interface FetchReader {
@@ -104,7 +104,7 @@ export class FetchManager {
       return;
     }
     const parked: Parked = { request, byKey: new Map(), session: null, respond, done: false };
-    for (const p of request.partitions) parked.byKey.set(p.key ?? `${p.topic}-${p.partition}`, p);
+    for (const p of request.partitions) parked.byKey.set(partitionKey(p), p);
     for (const key of parked.byKey.keys()) {
       let set = this.parkedByPartition.get(key);
       if (!set) this.parkedByPartition.set(key, (set = new Set()));
@@ -219,11 +219,11 @@ export class FetchManager {
         session.partitions.delete(key);
         session.dirty.delete(key);
       }
-      for (const p of request.partitions) this.recordOmittedFetch(replicaId, p.key ?? `${p.topic}-${p.partition}`);
+      for (const p of request.partitions) this.recordOmittedFetch(replicaId, partitionKey(p));
     }
     session.lastRequestTimeMs = this.reader.now();
     for (const p of request.partitions) {
-      const key = p.key ?? `${p.topic}-${p.partition}`;
+      const key = partitionKey(p);
       session.partitions.set(key, p);
       session.dirty.add(key);
     }

@@ -60,6 +60,11 @@ export interface FetchPartitionRequest {
   key?: string;
 }
 
+/** A fetched partition's `${topic}-${partition}` key: the one sent along, or built. */
+export function partitionKey(p: { topic: string; partition: number; key?: string }): string {
+  return p.key ?? `${p.topic}-${p.partition}`;
+}
+
 /**
  * A Fetch request from a follower (replicaId >= 0) or a consumer (-1).
  *

@@ -18,7 +18,7 @@
  */
 import { LogAppendError } from '../log/log';
 import { framePool } from '../log/frame-pool';
-import type { EpochEndOffsetRequest, EpochEndOffsetResponse, FetchPartitionRequest, FetchPartitionResponse, FetchRequest, FetchResponse } from './messages';
+import { partitionKey, type EpochEndOffsetRequest, type EpochEndOffsetResponse, type FetchPartitionRequest, type FetchPartitionResponse, type FetchRequest, type FetchResponse } from './messages';
 import type { Partition } from './partition';
 
 /** What a fetcher needs from its broker. */
@@ -273,7 +273,7 @@ export class ReplicaFetcher {
 
   /** Takes a partition's answer; an error the follower must wait out adds the entry to `failed`. */
   private process(data: FetchPartitionResponse, failed: Entry[]): void {
-    const key = data.key ?? `${data.topic}-${data.partition}`;
+    const key = partitionKey(data);
     const entry = this.entries.get(key);
     // The leader read at the offset the session last sent.
     const sent = this.session.get(key);
