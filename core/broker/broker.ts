@@ -429,6 +429,7 @@ export class Broker implements FetcherHost {
   }
 
   private onHighWatermark(partition: Partition): void {
+    this.tailCache.releaseBelow(partition.key, partition.highWatermark);
     this.env.stats.highWatermark(partition.topic, partition.partition, partition.highWatermark);
   }
 

@@ -10,7 +10,10 @@
  * of it in faulting in fresh memory. The budget counts each underlying buffer once, whole, for
  * as long as any view of it is held, so it bounds the memory really kept alive. A buffer from
  * the frame pool is retained there for as long, and never handed out as it is but to a holder
- * that retains it too (an in-process follower): `joinParts` copies it for anyone else.
+ * that retains it too (an in-process follower): `joinParts` copies it for anyone else. Since
+ * only followers gain from pooled entries (a consumer gets a copy, no cheaper than a file
+ * read), they go back to the pool as soon as the high watermark passes them: the next frames
+ * then reuse warm memory instead of faulting in fresh pages while the budget fills.
  */
 
 import { framePool } from '../log/frame-pool';
@@ -106,6 +109,24 @@ export class TailCache {
       size += entry.data.length;
     }
     return parts.length === 0 ? null : parts;
+  }
+
+  /**
+   * Lets go of a partition's entries below `offset` that are views of pooled memory: once every
+   * in-sync follower has them (the high watermark passed them), keeping them would only spare a
+   * consumer a file read, at the price of fresh memory for the frames that follow.
+   */
+  releaseBelow(key: string, offset: number): void {
+    const entries = this.byPartition.get(key);
+    if (!entries) return;
+    // The run is kept contiguous: a small unpooled entry before a pooled one goes with it.
+    let count = 0;
+    for (let i = 0; i < entries.length && entries[i].endOffset <= offset; i++) if (framePool.isPooled(entries[i].data)) count = i + 1;
+    if (count === 0) return;
+    for (let i = 0; i < count; i++) this.release(entries[i]);
+    entries.splice(0, count);
+    if (entries.length === 0) this.byPartition.delete(key);
+    this.compact();
   }
 
   /** Forgets a partition (truncated, deleted, or no longer led here). */

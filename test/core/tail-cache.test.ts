@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TailCache } from '../../core/broker/tail-cache';
+import { framePool } from '../../core/log/frame-pool';
 
 const bytes = (n: number, fill: number): Buffer => Buffer.alloc(n, fill);
 
@@ -55,5 +56,31 @@ describe('TailCache', () => {
     cache.append('b-0', 0, 1, huge.subarray(0, 100));
     expect(cache.sizeBytes).toBeLessThan(10_000);
     expect(cache.read('b-0', 0, 1_000, 1)).toEqual(Buffer.alloc(100, 3));
+  });
+
+  it('gives pooled frames back once the high watermark passes them, keeping the run contiguous', () => {
+    const cache = new TailCache(64 << 20);
+    const small = bytes(100, 1); // an ordinary allocation, not the pool's
+    const first = framePool.acquire(100_000).fill(2);
+    const second = framePool.acquire(100_000).fill(3);
+    cache.append('c-0', 0, 10, small);
+    cache.append('c-0', 10, 20, first);
+    cache.append('c-0', 20, 30, second);
+    framePool.release(first.buffer);
+    framePool.release(second.buffer); // the cache's references are the last ones
+    const free = framePool.freeBytes;
+
+    cache.releaseBelow('c-0', 15); // inside the pooled entry: nothing goes
+    expect(cache.read('c-0', 0, 1 << 20, 30)?.length).toBe(200_100);
+    cache.releaseBelow('c-0', 20); // past the first frame: it goes, with the small entry before it
+    expect(framePool.freeBytes).toBe(free + first.buffer.byteLength);
+    expect(cache.read('c-0', 0, 1 << 20, 30)).toBeNull();
+    expect(cache.read('c-0', 20, 1 << 20, 30)).toEqual(Buffer.alloc(100_000, 3));
+    expect(cache.sizeBytes).toBe(second.buffer.byteLength);
+
+    const unpooled = new TailCache(1 << 20);
+    unpooled.append('d-0', 0, 10, small);
+    unpooled.releaseBelow('d-0', 10); // no pooled memory to give back: kept for tailing consumers
+    expect(unpooled.read('d-0', 0, 1_000, 10)).toEqual(small);
   });
 });
