@@ -16,8 +16,10 @@
  * - ui_fps, ui_update_latency_ms_p95, host_event_loop_lag_ms_p99: the window in headless
  *   Chromium with 5,400 replicas under 20,000 records/s (see ui-bench.ts).
  * - kafka_produce_msgs_per_s, kafka_fetch_msgs_per_s, reference_produce_msgs_per_s,
- *   kafka_produce_ratio_vs_reference: kcat over the Kafka listener, and the same produce
- *   against the reference broker (see kafka-bench.ts; needs kcat, gcc, librdkafka-dev).
+ *   kafka_produce_ratio_vs_reference (with each round's ratio), kafka_fetch_kcat_defaults_msgs_per_s,
+ *   kafka_server_cpu_s_per_million and kafka_server_sys_s_per_million: kcat over the Kafka
+ *   listener, and the same produce against the reference broker, medians of alternating rounds
+ *   (see kafka-bench.ts; needs kcat, gcc, librdkafka-dev).
  *
  * - external_refresh_ms_p95 (and _p50): one poll of an attached cluster of 2,000 topics x 12
  *   partitions, built in the embedded cluster and attached over its listener (see external-bench.ts).
