@@ -68,6 +68,8 @@ export class ClusterPoller {
   private configsOffered = true;
   private readonly staleConfigs = new Set<string>();
   private readonly groupReader: GroupReader;
+  /** Each partition's log range as last read, for partitions whose leader does not answer. */
+  private lastEnds = new Map<string, { logStartOffset: number; highWatermark: number }>();
 
   constructor(
     private readonly client: ExternalClient,
@@ -83,7 +85,11 @@ export class ClusterPoller {
     this.staleConfigs.add(topic);
   }
 
-  /** Reads the whole picture once; throws when the metadata cannot be read. */
+  /**
+   * Reads the whole picture once; throws only when the metadata cannot be read. A leader that
+   * does not answer ListOffsets (a broker that just stopped, before the metadata says so) costs
+   * its partitions their fresh offsets for this poll, not the poll: they keep the last ones read.
+   */
   async poll(): Promise<PolledCluster> {
     const notes: string[] = [];
     const metadata = await this.client.request(null, METADATA, (version) => ({ topics: version === 0 ? [] : null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }), METADATA_MAX_VERSION);
@@ -91,7 +97,7 @@ export class ClusterPoller {
     await this.client.syncBrokers(brokers);
     const topics = readTopics(metadata);
     const [ends, groups] = await Promise.all([
-      this.readEnds(topics),
+      this.readEnds(topics, notes),
       this.groupReader.read(brokers.map((b) => b.id), topics, notes),
       this.readConfigs(topics, notes),
     ]);
@@ -109,7 +115,7 @@ export class ClusterPoller {
   }
 
   /** Log start offsets and high watermarks: one ListOffsets per leader for each end. */
-  private async readEnds(topics: PolledTopic[]): Promise<Map<string, { logStartOffset: number; highWatermark: number }>> {
+  private async readEnds(topics: PolledTopic[], notes: string[]): Promise<Map<string, { logStartOffset: number; highWatermark: number }>> {
     const byLeader = new Map<number, Map<string, number[]>>();
     for (const topic of topics) {
       for (const p of topic.partitions) {
@@ -124,10 +130,21 @@ export class ClusterPoller {
     const ends = new Map<string, { logStartOffset: number; highWatermark: number }>();
     await Promise.all(
       [...byLeader].map(async ([leader, perTopic]) => {
-        const [earliest, latest] = await Promise.all([listOffsets(this.client, leader, perTopic, EARLIEST_TIMESTAMP), listOffsets(this.client, leader, perTopic, LATEST_TIMESTAMP)]);
-        for (const [key, highWatermark] of latest) ends.set(key, { logStartOffset: earliest.get(key) ?? -1, highWatermark });
+        try {
+          const [earliest, latest] = await Promise.all([listOffsets(this.client, leader, perTopic, EARLIEST_TIMESTAMP), listOffsets(this.client, leader, perTopic, LATEST_TIMESTAMP)]);
+          for (const [key, highWatermark] of latest) ends.set(key, { logStartOffset: earliest.get(key) ?? -1, highWatermark });
+        } catch (error) {
+          notes.push(`Broker ${leader} did not answer ListOffsets; its partitions keep their last known offsets until it does (${(error as Error).message.replace(/:.*$/, '')}).`);
+          for (const [topic, partitions] of perTopic) {
+            for (const partition of partitions) {
+              const last = this.lastEnds.get(partitionKey(topic, partition));
+              if (last) ends.set(partitionKey(topic, partition), last);
+            }
+          }
+        }
       }),
     );
+    this.lastEnds = ends;
     return ends;
   }
 

@@ -8,10 +8,9 @@
  * as a leader change. Finally, B returns to its embedded cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWindow, pageProblems, startServe, type ServeProcess } from './harness';
 import { mockClusterAvailability, startMockCluster, type MockCluster } from '../tools/mock-cluster';
@@ -24,7 +23,12 @@ let browser: Browser;
 let pageA: Page;
 let pageB: Page;
 let bootstrapA: string;
-const consumers: Consumer[] = [];
+/**
+ * The other cluster's group members are kcat processes. kafkajs 2.2.4's consumer can spin in a
+ * loop of resolved promises when its fetchers are rebuilt (a broker left the metadata) while it
+ * stops (kafkajs issues 1384 and 1428), which froze this test's worker in two of seven runs here.
+ */
+const consumers: ChildProcess[] = [];
 let mock: MockCluster | null = null;
 const mockBuild = mockClusterAvailability();
 
@@ -79,7 +83,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled(consumers.map((consumer) => consumer.disconnect()));
+  await Promise.all(consumers.map((consumer) => (consumer.exitCode === null ? new Promise((exited) => (consumer.once('exit', exited), consumer.kill('SIGTERM'))) : null)));
   mock?.stop();
   if (mockBuild.available) mockBuild.cleanup();
   await browser?.close();
@@ -107,11 +111,8 @@ describe('attached to another Brokerscope cluster over its Kafka listener', () =
 
   it('shows a consumer group of the other cluster with its members and ownership', async () => {
     for (const clientId of ['reader-1', 'reader-2']) {
-      const consumer = new Kafka({ clientId, brokers: bootstrapA.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: 'mirror-readers', sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-      await consumer.connect();
-      await consumer.subscribe({ topic: 'mirrored', fromBeginning: true });
-      await consumer.run({ eachMessage: async () => {} });
-      consumers.push(consumer);
+      const args = ['-b', bootstrapA, '-G', 'mirror-readers', '-X', `client.id=${clientId}`, '-X', 'session.timeout.ms=10000', '-X', 'auto.offset.reset=earliest', '-q', 'mirrored'];
+      consumers.push(spawn('kcat', args, { stdio: ['ignore', 'ignore', 'ignore'] }));
     }
     await pageB.locator('[data-testid="group"][data-group="mirror-readers"][data-state="Stable"]').waitFor({ timeout: 60_000 });
     await pageB.locator('[data-testid="group"][data-group="mirror-readers"]').first().click();

@@ -133,6 +133,13 @@ describe('attached to the embedded cluster over its Kafka listener', () => {
     const victim = orders.partitions[0].leader;
     const led = orders.partitions.filter((p) => p.leader === victim).map((p) => p.partition);
     events.length = 0;
+    // A poll whose ListOffsets meets the stopped leader must not fail (and so slow) the polls:
+    // the metadata still reads, and those partitions keep their last known offsets.
+    const pollErrors: string[] = [];
+    const watchErrors = setInterval(() => {
+      const source = attached.picture().source;
+      if (source.error) pollErrors.push(source.error);
+    }, 5);
     const stopped = await host.execute('stopBroker', { brokerId: victim });
     expect(stopped.ok).toBe(true);
     // Wait until the embedded metadata has moved every leadership, then count the polls that follow.
@@ -146,6 +153,10 @@ describe('attached to the embedded cluster over its Kafka listener', () => {
       return led.every((partition) => events.some((e) => e.type === 'leader.elected' && e.topic === 'orders' && e.partition === partition && e.previousLeader === victim));
     }, 20_000, 'leader.elected for every partition the stopped broker led');
     expect(polls).toBeLessThanOrEqual(2);
+    await waitFor(() => attached.picture().brokers.some((b) => b.id === victim && !b.alive), 10_000, 'the stopped broker listed as not alive');
+    clearInterval(watchErrors);
+    expect([...new Set(pollErrors)]).toEqual([]);
+    expect(attached.picture().source.pollIntervalMs).toBe(250);
     const election = events.find((e) => e.type === 'leader.elected')!;
     expect(election).toMatchObject({ reason: 'observed' });
     await waitFor(() => attached.picture().brokers.some((b) => b.id === victim && !b.alive), 10_000, 'the stopped broker listed as not alive');
