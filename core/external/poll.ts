@@ -12,6 +12,7 @@ import type { Message } from '../kafka/protocol/codec';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, LIST_OFFSETS, LIST_OFFSETS_MAX_VERSION, METADATA, METADATA_MAX_VERSION } from './apis';
 import type { ExternalClient } from './client';
 import { GroupReader, type PolledGroup } from './groups';
+import { toKafkaError } from './errors';
 
 export type { PolledGroup } from './groups';
 
@@ -134,11 +135,13 @@ export class ClusterPoller {
           const [earliest, latest] = await Promise.all([listOffsets(this.client, leader, perTopic, EARLIEST_TIMESTAMP), listOffsets(this.client, leader, perTopic, LATEST_TIMESTAMP)]);
           for (const [key, highWatermark] of latest) ends.set(key, { logStartOffset: earliest.get(key) ?? -1, highWatermark });
         } catch (error) {
-          notes.push(`Broker ${leader} did not answer ListOffsets; its partitions keep their last known offsets until it does (${(error as Error).message.replace(/:.*$/, '')}).`);
+          // The error's name only, so that the note is logged once however its detail varies.
+          notes.push(`Broker ${leader} did not answer ListOffsets; its partitions keep their last known offsets until it does (${toKafkaError(error).name}).`);
           for (const [topic, partitions] of perTopic) {
             for (const partition of partitions) {
-              const last = this.lastEnds.get(partitionKey(topic, partition));
-              if (last) ends.set(partitionKey(topic, partition), last);
+              const key = partitionKey(topic, partition);
+              const last = this.lastEnds.get(key);
+              if (last) ends.set(key, last);
             }
           }
         }

@@ -25,7 +25,9 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startMockCluster, type MockCluster } from '../tools/mock-cluster';
 
 const RECORDS = Number(process.env.KAFKA_BENCH_RECORDS ?? 1_000_000);
 const ROUNDS = Number(process.env.KAFKA_BENCH_ROUNDS ?? 3);
@@ -47,42 +49,41 @@ export interface KafkaBenchResult {
   kafka_bench_note?: string;
 }
 
-/** A started process whose stdout is read line by line. */
-interface Served {
+/** The embedded cluster with its listeners (test/protocol/serve-cluster.ts), run by Node itself. */
+interface ServedCluster {
   child: ChildProcessWithoutNullStreams;
-  /** Resolves with the first line from now on that matches. */
-  nextLine(match: RegExp): Promise<RegExpMatchArray>;
+  bootstrap: string;
+  /** Creates a topic and resolves once every partition is led. */
+  createTopic(name: string): Promise<void>;
 }
 
-/** Starts a process and resolves once a line matching `ready` appears on stdout. */
-async function serve(command: string, args: string[], ready: RegExp): Promise<{ served: Served; match: RegExpMatchArray }> {
-  const child = spawn(command, args, { cwd: root, stdio: 'pipe' });
-  const waiters: { match: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-  let pending = '';
-  let exited: Error | null = null;
-  child.stdout.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) {
-      const index = waiters.findIndex((waiter) => waiter.match.test(line));
-      if (index < 0) continue;
-      const [waiter] = waiters.splice(index, 1);
-      waiter.resolve(line.match(waiter.match)!);
-    }
-  });
-  child.on('exit', (code) => (exited = new Error(`${command} exited with ${code}`)));
-  const served: Served = {
+/** Starts the cluster (Node itself, not npx: a signal to npx would leave the cluster running). */
+async function startCluster(dataDir: string): Promise<ServedCluster> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/protocol/serve-cluster.ts', '--data', dataDir], { cwd: root, stdio: 'pipe' });
+  const lines = createInterface({ input: child.stdout });
+  /** Resolves with the first line from now on that matches `pattern`. */
+  const nextLine = (pattern: RegExp): Promise<RegExpMatchArray> =>
+    new Promise((resolveLine, reject) => {
+      const timer = setTimeout(() => (lines.off('line', onLine), reject(new Error(`the cluster printed no line matching ${pattern} within 60 s`))), 60_000);
+      const onLine = (line: string): void => {
+        const match = line.match(pattern);
+        if (!match) return;
+        clearTimeout(timer);
+        lines.off('line', onLine);
+        resolveLine(match);
+      };
+      lines.on('line', onLine);
+    });
+  const [, bootstrap] = await nextLine(/^KAFKA_BOOTSTRAP=(\S+)$/);
+  return {
     child,
-    nextLine: (match) =>
-      new Promise((resolveLine, reject) => {
-        if (exited) return reject(exited);
-        const timer = setTimeout(() => reject(new Error(`${command}: no line matching ${match} within 60 s`)), 60_000);
-        waiters.push({ match, resolve: (found) => (clearTimeout(timer), resolveLine(found)) });
-      }),
+    bootstrap,
+    async createTopic(name) {
+      const created = nextLine(new RegExp(`^ok topic ${name}$`));
+      child.stdin.write(`topic ${name} ${PARTITIONS} 3\n`);
+      await created;
+    },
   };
-  const match = await served.nextLine(ready);
-  return { served, match };
 }
 
 /** Runs kcat with stdin from a file; resolves with the wall time in seconds. */
@@ -122,17 +123,15 @@ export async function runKafkaBench(): Promise<KafkaBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'brokerscope-kafka-bench-'));
   const input = join(dir, 'records.txt');
   writeFileSync(input, Buffer.alloc(VALUE_BYTES, 'x').toString().concat('\n').repeat(RECORDS));
-  const children: ChildProcessWithoutNullStreams[] = [];
+  let ours: ServedCluster | null = null;
+  let reference: MockCluster | null = null;
   try {
-    // Node itself, not npx: a signal to npx would leave the cluster running.
-    const ours = await serve(process.execPath, ['--import', 'tsx', 'test/protocol/serve-cluster.ts', '--data', join(dir, 'cluster')], /KAFKA_BOOTSTRAP=(\S+)/);
-    children.push(ours.served.child);
-    const oursBootstrap = ours.match[1];
+    const cluster = (ours = await startCluster(join(dir, 'cluster')));
 
+    // The reference broker speaks the same stdin commands as the tests' mock cluster.
     const build = join(root, '..', 'shared', 'tools', 'reference-broker', 'build');
     const binary = join(dir, 'reference-broker');
-    const reference = existsSync(build) && spawnSync(build, [binary]).status === 0 ? await serve(binary, ['3'], /KAFKA_BOOTSTRAP=(\S+)/) : null;
-    if (reference) children.push(reference.served.child);
+    reference = existsSync(build) && spawnSync(build, [binary]).status === 0 ? await startMockCluster(binary, 3) : null;
 
     const oursRates: number[] = [];
     const referenceRates: number[] = [];
@@ -141,18 +140,12 @@ export async function runKafkaBench(): Promise<KafkaBenchResult> {
     const system: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const topic = `bench-${round}`;
-      const created = ours.served.nextLine(new RegExp(`^ok topic ${topic}$`));
-      ours.served.child.stdin.write(`topic ${topic} ${PARTITIONS} 3\n`);
-      await created;
-      if (reference) {
-        const ok = reference.served.nextLine(/^ok/);
-        reference.served.child.stdin.write(`topic ${topic} ${PARTITIONS} 3\n`);
-        await ok;
-      }
+      await cluster.createTopic(topic);
+      await reference?.command(`topic ${topic} ${PARTITIONS} 3`);
       const runOurs = async (): Promise<void> => {
-        const before = cpuSeconds(ours.served.child.pid!);
-        const seconds = await timedKcat(produceArgs(oursBootstrap, topic), input);
-        const after = cpuSeconds(ours.served.child.pid!);
+        const before = cpuSeconds(cluster.child.pid!);
+        const seconds = await timedKcat(produceArgs(cluster.bootstrap, topic), input);
+        const after = cpuSeconds(cluster.child.pid!);
         oursRates.push(RECORDS / seconds);
         if (before && after) {
           cpu.push(((after.user + after.system - before.user - before.system) * 1e6) / RECORDS);
@@ -160,7 +153,7 @@ export async function runKafkaBench(): Promise<KafkaBenchResult> {
         }
       };
       const runReference = async (): Promise<void> => {
-        if (reference) referenceRates.push(RECORDS / (await timedKcat(produceArgs(reference.match[1], topic), input)));
+        if (reference) referenceRates.push(RECORDS / (await timedKcat(produceArgs(reference.bootstrap, topic), input)));
       };
       if (round % 2 === 0) {
         await runOurs();
@@ -173,8 +166,8 @@ export async function runKafkaBench(): Promise<KafkaBenchResult> {
     }
 
     const fetchRates: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) fetchRates.push(RECORDS / (await timedKcat(consumeArgs(oursBootstrap, 'bench-0', RDKAFKA_PERFORMANCE_CONSUMER))));
-    const defaultsFetch = RECORDS / (await timedKcat(consumeArgs(oursBootstrap, 'bench-0', [])));
+    for (let round = 0; round < ROUNDS; round++) fetchRates.push(RECORDS / (await timedKcat(consumeArgs(cluster.bootstrap, 'bench-0', RDKAFKA_PERFORMANCE_CONSUMER))));
+    const defaultsFetch = RECORDS / (await timedKcat(consumeArgs(cluster.bootstrap, 'bench-0', [])));
 
     const result: KafkaBenchResult = {
       ...empty,
@@ -185,7 +178,6 @@ export async function runKafkaBench(): Promise<KafkaBenchResult> {
       kafka_server_sys_s_per_million: system.length ? Number(median(system).toFixed(2)) : null,
     };
     if (!reference) return { ...result, kafka_bench_note: 'the reference broker could not be built (needs gcc and librdkafka-dev)' };
-    reference.served.child.stdin.write('quit\n');
     return {
       ...result,
       reference_produce_msgs_per_s: Math.round(median(referenceRates)),
@@ -193,8 +185,9 @@ export async function runKafkaBench(): Promise<KafkaBenchResult> {
       kafka_produce_ratio_rounds: ratios,
     };
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((ok) => child.once('exit', ok)) : null)));
+    reference?.stop();
+    const child = ours?.child;
+    if (child && child.exitCode === null && child.signalCode === null) await new Promise((exited) => (child.once('exit', exited), child.kill('SIGTERM')));
     rmSync(dir, { recursive: true, force: true });
   }
 }
